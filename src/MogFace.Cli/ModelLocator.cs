@@ -1,0 +1,50 @@
+using MogFace.Core.Detection;
+using MogFace.Core.Families;
+using MogFace.Core.Inference;
+
+namespace MogFace.Cli;
+
+/// <summary>Finds and loads the model a command runs: --model, else $MOGFACE_MODEL, else the repository default.</summary>
+internal static class ModelLocator
+{
+    public const string DefaultModelRelativePath = "models/blazeface/blazeface-back.onnx";
+
+    public static string Resolve(FileInfo? model)
+    {
+        if (model is not null)
+            return model.Exists ? model.FullName : throw new CliException($"Model file not found: {model.FullName}");
+        var fromEnvironment = Environment.GetEnvironmentVariable("MOGFACE_MODEL");
+        if (!string.IsNullOrEmpty(fromEnvironment))
+            return File.Exists(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : throw new CliException($"MOGFACE_MODEL points to a missing file: {fromEnvironment}");
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, DefaultModelRelativePath);
+                if (File.Exists(candidate))
+                    return candidate;
+            }
+        }
+        throw new CliException($"No model given and the default ({DefaultModelRelativePath}) was not found; run models/fetch-weights.sh or pass --model.");
+    }
+
+    /// <summary>Loads a model file with the manifest beside it (same name, .json) when there is one.</summary>
+    public static async Task<FaceModel> LoadAsync(FileInfo? model, InferenceOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var path = Resolve(model);
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        var manifest = await ModelManifest.LoadBesideAsync(path, cancellationToken);
+        var version = ModelVersion.Id(manifest?.Name ?? Path.GetFileName(path), ModelVersion.Sha256Hex(bytes));
+        try
+        {
+            return FaceModel.Load(new SessionFactory(options ?? new InferenceOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }), bytes, manifest, version);
+        }
+        catch (ModelFormatException ex)
+        {
+            throw new CliException($"{path}: {ex.Message}");
+        }
+    }
+}
+
+/// <summary>A user-facing failure: printed as one line, exit code 2, no stack trace.</summary>
+internal sealed class CliException(string message) : Exception(message);

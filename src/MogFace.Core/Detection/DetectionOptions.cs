@@ -1,0 +1,32 @@
+namespace MogFace.Core.Detection;
+
+/// <summary>Per-request overrides; null means "the model manifest's default".</summary>
+public sealed record DetectionOptions
+{
+    public float? Threshold { get; init; }
+    public int? MaxFaces { get; init; }
+
+    /// <summary>Accuracy mode (multi-scale + flip) where the family offers it.</summary>
+    public bool Tta { get; init; }
+
+    /// <summary>
+    /// Use the family's evaluation settings (a low score threshold so the whole precision–recall curve is
+    /// seen, and the official NMS) instead of its serving defaults. Explicit values above still win.
+    /// </summary>
+    public bool Evaluation { get; init; }
+
+    /// <summary>The score threshold evaluation runs at unless told otherwise.</summary>
+    public const float EvaluationThreshold = 0.01f;
+
+    public static DetectionOptions Default { get; } = new();
+
+    /// <summary>Returns a message for the first invalid value, or null when all are valid.</summary>
+    public string? Validate()
+    {
+        if (Threshold is { } t && (float.IsNaN(t) || t < 0 || t > 1))
+            return $"threshold must be within [0, 1]; got {t}.";
+        if (MaxFaces is { } m && m <= 0)
+            return $"maxFaces must be a positive integer; got {m}.";
+        return null;
+    }
+}

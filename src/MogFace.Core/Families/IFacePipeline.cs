@@ -1,0 +1,19 @@
+using MogFace.Core.Detection;
+using MogFace.Core.Imaging;
+
+namespace MogFace.Core.Families;
+
+/// <summary>A family's inference pipeline over one session. Thread-safe: many requests run it at once.</summary>
+public interface IFacePipeline : IDisposable
+{
+    string Family { get; }
+
+    /// <summary>Faces in original-image pixels, best first.</summary>
+    IReadOnlyList<Face> Detect(RgbPixels image, DetectionOptions options, StageClock clock);
+
+    /// <summary>
+    /// Runs the raw network once on a synthetic input and returns null when every output value is finite,
+    /// else a description of the problem. Used to validate uploads and to warm a session before it serves.
+    /// </summary>
+    string? SmokeTest();
+}
