@@ -1,0 +1,35 @@
+using MogFace.Core.Imaging;
+using MogFace.Core.Inference;
+
+namespace MogFace.Core.Configuration;
+
+/// <summary>The <c>MogFace</c> configuration section (environment: <c>MogFace__Key</c>).</summary>
+public sealed class MogFaceOptions
+{
+    public const string Section = "MogFace";
+
+    public string WeightsContainer { get; set; } = "weights";
+    public string ModelsContainer { get; set; } = "models";
+
+    /// <summary>How often each instance polls <c>models/pointer.json</c> (±20 % jitter).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Local content-addressed model cache (default: a folder under the temp directory).</summary>
+    public string? CacheDirectory { get; set; }
+
+    public long MaxImageBytes { get; set; } = ImageLimits.DefaultMaxBytes;
+    public long MaxImagePixels { get; set; } = ImageLimits.DefaultMaxPixels;
+
+    /// <summary>Largest weights file ingestion accepts (default 1 GiB; MogFace-large is ~340 MB).</summary>
+    public long MaxModelBytes { get; set; } = 1L << 30;
+
+    /// <summary>Instance id override; default from the host environment (CONTAINER_APP_REPLICA_NAME, WEBSITE_INSTANCE_ID) or the machine name.</summary>
+    public string? InstanceId { get; set; }
+
+    public ImageLimits ImageLimits => new() { MaxBytes = MaxImageBytes, MaxPixels = MaxImagePixels };
+
+    public InferenceOptions Inference => new() { ExecutionProvider = ExecutionProvider, IntraOpThreads = IntraOpThreads };
+}

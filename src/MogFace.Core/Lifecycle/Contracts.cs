@@ -1,0 +1,74 @@
+using MogFace.Core.Detection;
+using MogFace.Core.Families;
+
+namespace MogFace.Core.Lifecycle;
+
+/// <summary>
+/// A request's hold on the model it started with. The model is not disposed while any lease on it is
+/// open, however many swaps happen meanwhile: dispose the lease when the request ends.
+/// </summary>
+public abstract class ModelLease : IDisposable
+{
+    public abstract FaceModel Model { get; }
+
+    /// <summary>True when this request was routed to the canary.</summary>
+    public abstract bool IsCanary { get; }
+
+    public abstract void Dispose();
+}
+
+/// <summary>The models this instance serves right now (active + canary), for the request path.</summary>
+public interface IModelProvider
+{
+    string InstanceId { get; }
+
+    /// <summary>True once a first model is loaded; health answers 503 before.</summary>
+    bool IsReady { get; }
+
+    /// <summary>
+    /// Leases the model that answers a request: the canary for its share of clients (sticky by
+    /// <paramref name="clientId"/>, random when null), else the active one. Null before the first load.
+    /// </summary>
+    ModelLease? TryAcquire(string? clientId);
+}
+
+/// <summary>Registers uploaded weights as immutable versions (blob trigger, container scan, admin upload).</summary>
+public interface IWeightsIngestion
+{
+    /// <summary>
+    /// Validates and registers <paramref name="content"/>; never throws for a bad model (the outcome says
+    /// why), only for cancellation. Rejections are recorded under <c>models/rejected/</c>; acceptance
+    /// moves the pointer.
+    /// </summary>
+    Task<IngestionOutcome> IngestAsync(string blobName, Stream content, ModelManifest? manifest, CancellationToken cancellationToken);
+
+    /// <summary>Ingests <c>weights/&lt;blobName&gt;</c> (with <c>weights/&lt;name&gt;.json</c> as manifest when present).</summary>
+    Task<IngestionOutcome> IngestBlobAsync(string blobName, CancellationToken cancellationToken);
+}
+
+/// <summary>Operator actions on the registry (admin routes, CLI).</summary>
+public interface IModelAdmin
+{
+    Task<RegistryView> ListAsync(CancellationToken cancellationToken);
+
+    /// <exception cref="VersionNotFoundException">No such registered version.</exception>
+    Task<PointerDocument> ActivateAsync(string version, string reason, CancellationToken cancellationToken);
+
+    /// <exception cref="InvalidOperationException">There is no previous version.</exception>
+    Task<PointerDocument> RollbackAsync(CancellationToken cancellationToken);
+
+    /// <exception cref="ArgumentOutOfRangeException">Percent outside 1..100.</exception>
+    /// <exception cref="VersionNotFoundException">No such registered version.</exception>
+    Task<PointerDocument> SetCanaryAsync(string version, int percent, CancellationToken cancellationToken);
+
+    Task<PointerDocument> ClearCanaryAsync(CancellationToken cancellationToken);
+
+    /// <exception cref="InvalidOperationException">No canary is running.</exception>
+    Task<PointerDocument> PromoteCanaryAsync(CancellationToken cancellationToken);
+}
+
+public sealed class VersionNotFoundException(string version)
+    : Exception($"Version '{version}' is not registered.")
+{
+    public string Version { get; } = version;
+}

@@ -1,0 +1,63 @@
+namespace MogFace.Core.Lifecycle;
+
+// The JSON documents of the models container (system.md, "The weights path"). Field names are contracts.
+
+public sealed record CanarySplit(string Version, int Percent);
+
+/// <summary><c>models/pointer.json</c>: changed only by ETag compare-and-swap.</summary>
+public sealed record PointerDocument
+{
+    public string? Active { get; init; }
+    public CanarySplit? Canary { get; init; }
+    public IReadOnlyList<string> Previous { get; init; } = [];
+    public DateTimeOffset UpdatedAt { get; init; }
+    public string? Reason { get; init; }
+}
+
+public sealed record ValidationReport(
+    bool Passed, string Provider, double LoadMs, double SmokeMs, bool QualityGateRun, int? ProbeFaces, double? ProbeIoU, string? Detail);
+
+/// <summary><c>models/versions/&lt;versionId&gt;/manifest.json</c>: immutable once written.</summary>
+public sealed record VersionRecord
+{
+    public required string Version { get; init; }
+    public required string Name { get; init; }
+    public required string Family { get; init; }
+    public required string Sha256 { get; init; }
+    public long Size { get; init; }
+    public string? SourceBlob { get; init; }
+    public DateTimeOffset Created { get; init; }
+    public ValidationReport? Validation { get; init; }
+    public Families.ModelManifest? Manifest { get; init; }
+}
+
+/// <summary><c>models/rejected/&lt;name&gt;.json</c>: why an upload was refused.</summary>
+public sealed record RejectionRecord(string Name, string Reason, string Code, string? Sha256, long Size, string? SourceBlob, DateTimeOffset At);
+
+/// <summary><c>models/instances/&lt;instanceId&gt;.json</c>: what one instance serves.</summary>
+public sealed record InstanceHeartbeat
+{
+    public required string InstanceId { get; init; }
+    public string? Active { get; init; }
+    public string? Canary { get; init; }
+    public IReadOnlyList<string> Loaded { get; init; } = [];
+    public string State { get; init; } = "starting";
+    public string? Provider { get; init; }
+    public DateTimeOffset? LastPoll { get; init; }
+    public string? LastError { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>What <c>GET /api/models</c> returns.</summary>
+public sealed record RegistryView(
+    PointerDocument? Pointer,
+    IReadOnlyList<VersionRecord> Versions,
+    IReadOnlyList<RejectionRecord> Rejected,
+    IReadOnlyList<InstanceHeartbeat> Instances);
+
+/// <summary>The result of one ingestion: accepted (maybe already registered) or rejected with a reason.</summary>
+public sealed record IngestionOutcome(bool Accepted, string Name, string? Version, string? Reason, string? Code, bool AlreadyRegistered = false)
+{
+    public static IngestionOutcome Accept(string name, string version, bool already = false) => new(true, name, version, null, null, already);
+    public static IngestionOutcome Reject(string name, string code, string reason) => new(false, name, null, reason, code);
+}
