@@ -1,7 +1,7 @@
 using MogFace.Core.Imaging;
 using MogFace.Core.Inference;
 
-namespace MogFace.Core.Configuration;
+namespace MogFace.Core;
 
 /// <summary>The <c>MogFace</c> configuration section (environment: <c>MogFace__Key</c>).</summary>
 public sealed class MogFaceOptions
