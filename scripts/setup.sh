@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what a fresh clone lacks, for ./run.sh and ./test.sh alike: npm packages (Azurite), the
+# default weights, and Debian packages the tests use. Idempotent and quiet when everything is present.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+log() { echo "setup: $*" >&2; }
+
+# Debian packages, installed only when missing (CI machines start bare).
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
+  log "installing Debian packages: ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+if [[ ! -x node_modules/.bin/azurite ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+bash models/fetch-weights.sh
+
+if [[ ${MOGFACE_SETUP_TEST:-0} == 1 ]]; then
+  ensure_apt ${MOGFACE_TEST_APT_PACKAGES:-}
+fi

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Fresh clone → installs what is missing, builds, runs every test (integration tests start their own
+# Azurite), and ends with the plain line "N passed, M failed". Non-zero exit on any failure.
+set -euo pipefail
+root="$(cd "$(dirname "$0")" && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Debian packages the tests need: OpenCV and ONNX for the MogFace parity fixtures and test model.
+export MOGFACE_SETUP_TEST=1
+export MOGFACE_TEST_APT_PACKAGES="${MOGFACE_TEST_APT_PACKAGES:-python3-numpy}"
+bash scripts/setup.sh
+
+results="$root/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+
+echo "== build" >&2
+dotnet build MogFace.Functions.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+
+echo "== test" >&2
+status=0
+dotnet test MogFace.Functions.sln -c Release --no-build --nologo -v quiet \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [[ -f $trx ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+if [[ $status -ne 0 && $failed -eq 0 ]]; then
+  failed=1 # the runner failed without a test result (build or host crash): never report green
+fi
+echo "$passed passed, $failed failed"
+[[ $status -eq 0 && $failed -eq 0 ]]
