@@ -12,9 +12,6 @@ namespace MogFace.Core.Families.BlazeFace;
 /// </summary>
 internal sealed class BlazeFacePipeline : IFacePipeline
 {
-    private const float LogitClamp = 100f;
-    private const int Keypoints = 6;
-
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
     private readonly BlazeFaceFamily.Io _io;
@@ -61,8 +58,8 @@ internal sealed class BlazeFacePipeline : IFacePipeline
             start = StageClock.Now();
             var threshold = options.Threshold ?? (options.Evaluation ? DetectionOptions.EvaluationThreshold : _threshold);
             var candidates = new List<Candidate>();
-            Decode(outputs[0].GetTensorDataAsSpan<float>(), outputs[2].GetTensorDataAsSpan<float>(), 0, threshold, letterbox, candidates);
-            Decode(outputs[1].GetTensorDataAsSpan<float>(), outputs[3].GetTensorDataAsSpan<float>(), BlazeFaceAnchors.FineCount, threshold, letterbox, candidates);
+            BlazeFaceDecoder.Decode(outputs[0].GetTensorDataAsSpan<float>(), outputs[2].GetTensorDataAsSpan<float>(), 0, size, threshold, letterbox, candidates);
+            BlazeFaceDecoder.Decode(outputs[1].GetTensorDataAsSpan<float>(), outputs[3].GetTensorDataAsSpan<float>(), BlazeFaceAnchors.FineCount, size, threshold, letterbox, candidates);
             var maxFaces = options.MaxFaces ?? _maxFaces;
             var kept = _weighted
                 ? NonMaxSuppression.Weighted(candidates, _nmsThreshold, maxFaces)
@@ -76,33 +73,6 @@ internal sealed class BlazeFacePipeline : IFacePipeline
             ArrayPool<float>.Shared.Return(buffer);
         }
     }
-
-    /// <summary>Decodes one anchor block into source-image pixels.</summary>
-    private void Decode(ReadOnlySpan<float> logits, ReadOnlySpan<float> raw, int anchorOffset, float threshold,
-        Letterbox letterbox, List<Candidate> into)
-    {
-        var size = _io.Size;
-        var centres = BlazeFaceAnchors.Centres;
-        for (var i = 0; i < logits.Length; i++)
-        {
-            var score = Sigmoid(logits[i]);
-            if (!(score >= threshold))
-                continue;
-            var r = raw.Slice(i * BlazeFaceFamily.Values, BlazeFaceFamily.Values);
-            // raw / S + anchor is in units of the square; × S gives letterboxed pixels.
-            var ax = centres[2 * (anchorOffset + i)] * size;
-            var ay = centres[2 * (anchorOffset + i) + 1] * size;
-            float cx = r[0] + ax, cy = r[1] + ay, w = r[2], h = r[3];
-            var (x1, y1) = letterbox.ToSource(cx - w / 2, cy - h / 2);
-            var (x2, y2) = letterbox.ToSource(cx + w / 2, cy + h / 2);
-            var points = new float[Keypoints * 2];
-            for (var k = 0; k < Keypoints; k++)
-                (points[2 * k], points[2 * k + 1]) = letterbox.ToSource(r[4 + 2 * k] + ax, r[5 + 2 * k] + ay);
-            into.Add(new Candidate(x1, y1, x2, y2, score, points));
-        }
-    }
-
-    internal static float Sigmoid(float logit) => 1f / (1f + MathF.Exp(-Math.Clamp(logit, -LogitClamp, LogitClamp)));
 
     private static Candidate Clip(Candidate c, int width, int height) => c with
     {

@@ -1,0 +1,23 @@
+namespace MogFace.Tests.Shared;
+
+/// <summary>Files of the repository the tests read (photos, labels, weights), found from the test binary.</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Images => Path.Combine(Root, "tests", "images");
+    public static string Image(string name) => Path.Combine(Images, name);
+    public static string Labels => Path.Combine(Images, "labels.txt");
+    public static string BlazeFaceBack => Path.Combine(Root, "models", "blazeface", "blazeface-back.onnx");
+    public static string BlazeFaceFront => Path.Combine(Root, "models", "blazeface", "blazeface-front.onnx");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MogFace.Functions.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("Repository root (MogFace.Functions.sln) not found above " + AppContext.BaseDirectory);
+    }
+}
