@@ -1,1 +1,48 @@
-namespace MogFace.Cli.Commands; internal static class BenchCommand { public static System.CommandLine.Command Create() => new("bench", "Benchmarks."); }
+using System.CommandLine;
+using MogFace.Cli.Bench;
+
+namespace MogFace.Cli.Commands;
+
+/// <summary><c>mogface bench</c>: the benchmark tables of docs/benchmarks.md.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var models = new Option<FileInfo[]>("--model") { Description = "Models to measure (default: both BlazeFace models).", AllowMultipleArgumentsPerToken = true };
+        var image = new Option<FileInfo?>("--image") { Description = "Photo to crop to 1920×1080 (default: tests/images/sample1.jpg)." };
+        var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 200, Description = "Measured iterations per model." };
+        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 20 };
+        var command = new Command("bench", "Stage timings of one 1920×1080 JPEG detect vs a bare InferenceSession.Run (markdown table).")
+        {
+            models, image, iterations, warmup,
+        };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            var photo = parse.GetValue(image)?.FullName ?? Path.Combine(RepositoryRoot(), "tests", "images", "sample1.jpg");
+            if (!File.Exists(photo))
+                throw new CliException($"Benchmark photo not found: {photo}");
+            var jpeg = EngineBenchmark.FullHdJpeg(photo);
+            var files = parse.GetValue(models) is { Length: > 0 } given
+                ? given
+                : [new FileInfo(ModelLocator.Resolve(null)), new FileInfo(ModelLocator.Resolve(null).Replace("blazeface-back", "blazeface-front"))];
+            var rows = new List<EngineBenchmark.Row>();
+            foreach (var file in files)
+            {
+                using var model = await ModelLocator.LoadAsync(file, cancellationToken: ct);
+                await Console.Error.WriteLineAsync($"bench: {model.Version} ({model.Provider}), {parse.GetValue(iterations)} iterations");
+                rows.Add(EngineBenchmark.Run(model, jpeg, parse.GetValue(iterations), parse.GetValue(warmup), ct));
+            }
+            Console.Out.WriteLine($"Input: 1920×1080 JPEG ({jpeg.Length / 1024} KiB) cropped from {Path.GetFileName(photo)}; {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
+            Console.Out.WriteLine();
+            Console.Out.Write(EngineBenchmark.Markdown(rows));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var model = ModelLocator.Resolve(null);
+        return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(model)!, "..", ".."));
+    }
+}

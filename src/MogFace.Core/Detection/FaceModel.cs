@@ -33,6 +33,9 @@ public sealed class FaceModel : IDisposable
     public ModelSignature Signature { get; }
     public IFacePipeline Pipeline { get; }
 
+    /// <summary>The raw session, for benchmarks that compare the pipeline with a bare Run.</summary>
+    public InferenceSession Session => _session.Session;
+
     /// <summary>"CUDA" or "CPU": what actually runs the session.</summary>
     public string Provider => _session.Provider;
 

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.ML.OnnxRuntime;
+using MogFace.Core.Detection;
+using MogFace.Core.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace MogFace.Cli.Bench;
+
+/// <summary>
+/// Times each stage of one detect on one encoded image, and a bare <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
+/// with a prepared input on the same session, interleaved so both see the same machine state.
+/// </summary>
+internal static class EngineBenchmark
+{
+    public sealed record Row(string Model, string Provider, Stats Decode, Stats Preprocess, Stats Inference, Stats Postprocess, Stats Total, Stats RawRun)
+    {
+        public double TotalOverRaw => Total.P50 / RawRun.P50;
+        public double PipelineOverRaw => (Preprocess.P50 + Inference.P50 + Postprocess.P50) / RawRun.P50;
+    }
+
+    /// <summary>A 1920×1080 JPEG made from a repository photo (the benchmark's standard input).</summary>
+    public static byte[] FullHdJpeg(string sourcePhoto)
+    {
+        using var image = Image.Load<Rgb24>(sourcePhoto);
+        image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(1920, 1080), Mode = ResizeMode.Crop }));
+        using var ms = new MemoryStream();
+        image.Save(ms, new JpegEncoder { Quality = 90 });
+        return ms.ToArray();
+    }
+
+    public static Row Run(FaceModel model, byte[] jpeg, int iterations, int warmup, CancellationToken ct)
+    {
+        using var decoded = ImageIntake.Decode(jpeg, ImageLimits.Default);
+        using var rawInput = RawInput(model, decoded.Width, decoded.Height);
+        var inputNames = new[] { model.Signature.Inputs[0].Name };
+        var outputNames = model.Signature.Outputs.Select(o => o.Name).ToArray();
+        using var runOptions = new RunOptions();
+
+        var stages = new List<StageTimings>();
+        var raw = new List<double>();
+        for (var i = 0; i < warmup + iterations; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var clock = new StageClock();
+            var start = StageClock.Now();
+            using (var image = ImageIntake.Decode(jpeg, ImageLimits.Default))
+            {
+                clock.Decode = StageClock.Since(start);
+                model.DetectFaces(RgbPixels.From(image), DetectionOptions.Default, clock);
+            }
+            var timings = clock.Finish();
+
+            var t = Stopwatch.GetTimestamp();
+            using (var outputs = model.Session.Run(runOptions, inputNames, [rawInput], outputNames)) { }
+            var rawMs = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            if (i < warmup)
+                continue;
+            stages.Add(timings);
+            raw.Add(rawMs);
+        }
+        return new Row(model.Version, model.Provider,
+            Stats.Of(stages.Select(s => s.Decode).ToList()), Stats.Of(stages.Select(s => s.Preprocess).ToList()),
+            Stats.Of(stages.Select(s => s.Inference).ToList()), Stats.Of(stages.Select(s => s.Postprocess).ToList()),
+            Stats.Of(stages.Select(s => s.Total).ToList()), Stats.Of(raw));
+    }
+
+    /// <summary>An input of the shape the pipeline feeds (dynamic axes take the image's size).</summary>
+    private static OrtValue RawInput(FaceModel model, int width, int height)
+    {
+        var input = model.Signature.Inputs[0];
+        var shape = input.Shape.Select(d => (long)d).ToArray();
+        if (shape.Length == 4 && shape[1] == 3) // NCHW with dynamic H, W
+        {
+            if (shape[2] < 0) shape[2] = height;
+            if (shape[3] < 0) shape[3] = width;
+        }
+        for (var i = 0; i < shape.Length; i++)
+            if (shape[i] < 0) shape[i] = 1;
+        var data = new float[shape.Aggregate(1L, (a, b) => a * b)];
+        return OrtValue.CreateTensorValueFromMemory(data, shape);
+    }
+
+    public static string Markdown(IEnumerable<Row> rows)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| model | EP | decode | preprocess | inference | postprocess | total | raw Run | total / raw | (pre+inf+post) / raw |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in rows)
+        {
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Model} | {r.Provider} | {r.Decode.P50:0.00} | {r.Preprocess.P50:0.00} | {r.Inference.P50:0.00} | {r.Postprocess.P50:0.00} | {r.Total.P50:0.00} | {r.RawRun.P50:0.00} | {r.TotalOverRaw:0.00} | {r.PipelineOverRaw:0.00} |"));
+        }
+        sb.AppendLine();
+        sb.AppendLine("Milliseconds, median of the measured iterations; `raw Run` is `InferenceSession.Run` on a prepared input of the same shape, interleaved with the pipeline runs.");
+        return sb.ToString();
+    }
+}
