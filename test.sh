@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # Debian packages the tests need: OpenCV and ONNX for the MogFace parity fixtures and test model.
 export MOGFACE_SETUP_TEST=1
-export MOGFACE_TEST_APT_PACKAGES="${MOGFACE_TEST_APT_PACKAGES:-python3-numpy}"
+export MOGFACE_TEST_APT_PACKAGES="${MOGFACE_TEST_APT_PACKAGES:-python3-numpy shellcheck}"
 bash scripts/setup.sh
 
 results="$root/TestResults"
@@ -17,6 +17,10 @@ mkdir -p "$results"
 
 echo "== build" >&2
 dotnet build MogFace.Functions.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+
+echo "== infra: bicep build + lint, Dockerfile lint" >&2
+bash infra/check.sh
+bash infra/lint-dockerfile.sh
 
 echo "== test" >&2
 status=0
