@@ -25,7 +25,7 @@ bash infra/lint-dockerfile.sh
 echo "== test" >&2
 status=0
 dotnet test MogFace.Functions.sln -c Release --no-build --nologo -v quiet \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
 passed=0
 failed=0
