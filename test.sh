@@ -16,7 +16,7 @@ rm -rf "$results"
 mkdir -p "$results"
 
 echo "== build" >&2
-dotnet build MogFace.Functions.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build MogFace.Functions.sln -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 
 echo "== infra: bicep build + lint, Dockerfile lint" >&2
 bash infra/check.sh
