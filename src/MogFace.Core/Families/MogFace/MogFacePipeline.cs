@@ -80,6 +80,9 @@ internal sealed class MogFacePipeline : IFacePipeline
         // Evaluation follows the official single-scale test's resize unless the manifest names a policy.
         var policy = options.Evaluation && !_resizeNamed ? MogFaceResizePolicy.Shrink : _resize;
         var factor = _binding.IsFixedSize ? FitFactor(image) : MogFacePreprocessing.Factor(policy, image.Width, image.Height);
+        var (inputWidth, inputHeight) = MogFacePreprocessing.InputSize(image.Width, image.Height, factor);
+        if (inputWidth < 1 || inputHeight < 1)
+            factor = 1.0; // a sliver (e.g. 5000×1) would shrink to nothing: the reference fails there, we run it at native size
         var candidates = RunPass(image, factor, clock, (conf, loc, anchors) => MogFaceDecoder.Select(conf, loc, anchors, settings, factor));
         var start = StageClock.Now();
         var kept = settings.Suppress(candidates);

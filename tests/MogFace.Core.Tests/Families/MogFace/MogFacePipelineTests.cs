@@ -74,6 +74,14 @@ public sealed class MogFacePipelineTests
     }
 
     [Fact]
+    public void ASliverThatWouldShrinkToNothingRunsAtNativeSize()
+    {
+        // 5000×1: the reference policy's factor 0.2 gives a height of round(0.2) = 0.
+        using var model = Load("bright");
+        Assert.Empty(model.DetectFaces(MogFaceImages.BlackWithWhite(5000, 1, 0, 0, 1, 1), DetectionOptions.Default, new StageClock()));
+    }
+
+    [Fact]
     public void NanModelFailsTheSmokeTest()
     {
         using var model = Load("nan");
