@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace MogFace.Core.Tests.Families.MogFace;
+
+/// <summary>
+/// The repository's own scripts, run by the tests: models/mogface/make_test_model.py (needs Debian's
+/// python3-onnx) builds MogFace-format test models into a temp folder; tests/fixtures/mogface/resize_parity.py
+/// (needs python3-opencv) regenerates the OpenCV fixture.
+/// </summary>
+internal static class MogFaceTestFiles
+{
+    public const string Python = "/usr/bin/python3";
+
+    private static readonly ConcurrentDictionary<string, Lazy<string>> Models = new();
+    private static readonly string TempRoot = Path.Combine(Path.GetTempPath(), $"mogface-tests-{Environment.ProcessId}");
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MogFace.Functions.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("Repository root (MogFace.Functions.sln) not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Path of a generated test model ("random", "bright" or "nan"), built once per test run.</summary>
+    public static string Model(string variant = "random") => Models.GetOrAdd(variant, v => new Lazy<string>(() =>
+    {
+        Directory.CreateDirectory(TempRoot);
+        var path = Path.Combine(TempRoot, $"mogface-test-{v}.onnx");
+        var (code, output) = RunPython(Path.Combine(RepositoryRoot, "models/mogface/make_test_model.py"), "--variant", v, "--out", path);
+        if (code != 0 || !File.Exists(path))
+            throw new InvalidOperationException(
+                $"make_test_model.py failed (exit {code}); the MogFace tests need {Python} with python3-onnx and python3-numpy: {output}");
+        return path;
+    })).Value;
+
+    /// <summary>Runs a script with /usr/bin/python3; (exit code, stdout + stderr). Exit code -1 when Python is missing.</summary>
+    public static (int ExitCode, string Output) RunPython(params string[] arguments)
+    {
+        if (!File.Exists(Python))
+            return (-1, $"{Python} not found");
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, "timed out");
+        }
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+}
