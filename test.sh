@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # Debian packages the tests need: OpenCV and ONNX for the MogFace parity fixtures and test model.
 export MOGFACE_SETUP_TEST=1
-export MOGFACE_TEST_APT_PACKAGES="${MOGFACE_TEST_APT_PACKAGES:-python3-numpy shellcheck}"
+export MOGFACE_TEST_APT_PACKAGES="${MOGFACE_TEST_APT_PACKAGES:-python3-numpy python3-onnx python3-opencv shellcheck}"
 bash scripts/setup.sh
 
 results="$root/TestResults"
