@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MogFace.Core.Detection;
 
 /// <summary>One detected face, in original-image pixels.</summary>
@@ -6,6 +8,8 @@ namespace MogFace.Core.Detection;
 /// <param name="Landmarks">[[x, y], …] (BlazeFace: right eye, left eye, nose, mouth, right ear, left ear); empty when the family has none.</param>
 public sealed record Face(float[] Box, float Score, float[][] Landmarks)
 {
+    [JsonIgnore]
     public float Width => Box[2] - Box[0];
+    [JsonIgnore]
     public float Height => Box[3] - Box[1];
 }

@@ -19,6 +19,7 @@ public class DetectCommandTests
         Assert.Equal(1920, root.GetProperty("image").GetProperty("width").GetInt32());
         Assert.Equal(5, root.GetProperty("faces").GetArrayLength());
         var face = root.GetProperty("faces")[0];
+        Assert.Equal(["box", "score", "landmarks"], face.EnumerateObject().Select(p => p.Name)); // the contract, nothing more
         Assert.Equal(4, face.GetProperty("box").GetArrayLength());
         Assert.Equal(6, face.GetProperty("landmarks").GetArrayLength());
         Assert.True(root.GetProperty("timingsMs").GetProperty("total").GetDouble() > 0);
