@@ -10,9 +10,12 @@ public static class MogFaceServer
 {
     public const int DefaultPort = 7071;
 
-    public static WebApplication Build(string[] args)
+    /// <param name="configure">Runs before the MogFace services are added (tests register their own BlobServiceClient here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json beside the binary, whatever the working directory (./run.sh runs from the repo root).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configure?.Invoke(builder);
         builder.AddMogFaceServer();
         var app = builder.Build();
         app.MapMogFaceServer();
