@@ -87,6 +87,7 @@ internal sealed class ModelHost : IModelProvider, IDisposable
             if (ReferenceEquals(canary, active))
                 canary = null;
             var old = _set;
+            var timestamp = System.Diagnostics.Stopwatch.GetTimestamp();
             var next = new ModelSet(Adopt(active, old), canary is null ? null : Adopt(canary, old), canary is null ? 0 : canaryPercent);
             Volatile.Write(ref _set, next);
             var retired = new List<string>();
@@ -99,7 +100,7 @@ internal sealed class ModelHost : IModelProvider, IDisposable
                 }
             }
             _metrics.SetServing(next.ActiveVersion, next.CanaryVersion);
-            swap = new ModelSwap(InstanceId, next.ActiveVersion, next.CanaryVersion, next.CanaryPercent, retired, _time.GetUtcNow());
+            swap = new ModelSwap(InstanceId, next.ActiveVersion, next.CanaryVersion, next.CanaryPercent, retired, _time.GetUtcNow(), timestamp);
         }
         _logger.LogInformation("Instance {Instance} now serves {Active} (canary {Canary} at {Percent}%); retired {Retired}",
             InstanceId, swap.Active, swap.Canary ?? "none", swap.CanaryPercent, swap.Retired.Count == 0 ? "none" : string.Join(", ", swap.Retired));

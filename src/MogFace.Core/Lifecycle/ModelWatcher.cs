@@ -81,6 +81,15 @@ internal sealed class ModelWatcher : BackgroundService
             .Build();
     }
 
+    /// <summary>After each poll: true when storage answered.</summary>
+    public event Action<bool>? PollCompleted;
+
+    /// <summary>After each failed attempt to load and swap (it will be retried unless superseded).</summary>
+    public event Action<Exception>? ApplyFailed;
+
+    /// <summary>After each heartbeat written to storage.</summary>
+    public event Action<InstanceHeartbeat>? HeartbeatWritten;
+
     /// <summary>Completed pointer polls (successful or not).</summary>
     public long Polls => Interlocked.Read(ref _polls);
 
@@ -158,6 +167,7 @@ internal sealed class ModelWatcher : BackgroundService
 
     internal async Task PollOnceAsync(CancellationToken cancellationToken)
     {
+        var ok = false;
         try
         {
             var read = await _registry.ReadPointerAsync(_etag, cancellationToken);
@@ -175,6 +185,7 @@ internal sealed class ModelWatcher : BackgroundService
             if (_pollError is not null)
                 _logger.LogInformation("Model registry reachable again");
             _pollError = null;
+            ok = true;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -188,6 +199,7 @@ internal sealed class ModelWatcher : BackgroundService
             Interlocked.Increment(ref _polls);
         }
         await WriteHeartbeatAsync(cancellationToken);
+        PollCompleted?.Invoke(ok);
     }
 
     private void Publish(PointerDocument? pointer)
@@ -260,6 +272,7 @@ internal sealed class ModelWatcher : BackgroundService
             _applyError = $"loading {target.Active}{(target.Canary is null ? "" : $" / canary {target.Canary}")}: {FirstLine(ex.Message)}";
             _metrics.RecordSwapFailure(ex.GetType().Name);
             await WriteHeartbeatAsync(cancellationToken);
+            ApplyFailed?.Invoke(ex);
             throw;
         }
         finally
@@ -332,7 +345,9 @@ internal sealed class ModelWatcher : BackgroundService
     {
         try
         {
-            await _registry.WriteHeartbeatAsync(Heartbeat(), cancellationToken);
+            var heartbeat = Heartbeat();
+            await _registry.WriteHeartbeatAsync(heartbeat, cancellationToken);
+            HeartbeatWritten?.Invoke(heartbeat);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
