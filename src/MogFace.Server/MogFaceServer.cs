@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MogFace.Core;
 using MogFace.Core.Http;
+using MogFace.Core.Telemetry;
 
 namespace MogFace.Server;
 
@@ -27,6 +28,7 @@ public static class MogFaceServer
         BindLoopbackUnlessConfigured(builder);
         builder.Services.AddProblemDetails();
         builder.Services.AddMogFaceCore(builder.Configuration);
+        builder.Services.AddMogFaceTelemetry(builder.Configuration);
         builder.Services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(MogFaceOptions.Section));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<WeightsContainerScan>();
