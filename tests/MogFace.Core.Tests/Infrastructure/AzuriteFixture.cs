@@ -152,6 +152,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await StopAsync();
+        TestTemp.Delete();
         try
         {
             Directory.Delete(_location, recursive: true);

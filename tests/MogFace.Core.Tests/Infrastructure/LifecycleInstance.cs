@@ -48,7 +48,7 @@ internal sealed class LifecycleInstance : IAsyncDisposable
         string? cacheDirectory = null,
         Xunit.Abstractions.ITestOutputHelper? output = null)
     {
-        cacheDirectory ??= Path.Combine(Path.GetTempPath(), "mogface-tests", suffix, instanceId);
+        cacheDirectory ??= Path.Combine(TestTemp.Root, suffix, instanceId);
         var values = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,

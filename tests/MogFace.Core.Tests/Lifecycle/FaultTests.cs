@@ -66,7 +66,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
     [Fact]
     public async Task A_corrupt_cached_file_is_detected_and_downloaded_again()
     {
-        var cache = Path.Combine(Path.GetTempPath(), "mogface-tests", _suffix, "cache");
+        var cache = Path.Combine(TestTemp.Root, _suffix, "cache");
         var first = NewInstance(cacheDirectory: cache);
         var v1 = await IngestAsync(first, "blazeface-back.onnx", TestWeights.Back);
         await first.StartAsync();
@@ -93,7 +93,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
     [Fact]
     public async Task A_download_that_does_not_hash_right_is_never_moved_into_place()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "mogface-tests", _suffix, "cache-unit");
+        var directory = Path.Combine(TestTemp.Root, _suffix, "cache-unit");
         var cache = new ModelCache(directory, Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelCache>.Instance);
         var sha = ModelVersion.Sha256Hex(TestWeights.Front);
 

@@ -84,7 +84,7 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
     [Fact]
     public async Task A_restarted_instance_loads_the_current_pointer_before_it_is_ready()
     {
-        var instance = NewInstance(cacheDirectory: Path.Combine(Path.GetTempPath(), "mogface-tests", _suffix, "shared-cache"));
+        var instance = NewInstance(cacheDirectory: Path.Combine(TestTemp.Root, _suffix, "shared-cache"));
         var v1 = await IngestAsync(instance, "blazeface-front.onnx", TestWeights.Front);
         await instance.StartAsync();
         await instance.Host.ServesAsync(v1);
