@@ -171,7 +171,8 @@ internal sealed class ModelWatcher : BackgroundService
         try
         {
             var read = await _registry.ReadPointerAsync(_etag, cancellationToken);
-            _lastPoll = _time.GetUtcNow();
+            lock (_gate)
+                _lastPoll = _time.GetUtcNow(); // a struct read by the applier's heartbeats: no torn reads
             switch (read.Status)
             {
                 case PointerReadStatus.Changed:
@@ -325,6 +326,9 @@ internal sealed class ModelWatcher : BackgroundService
     {
         var set = _host.Current;
         var error = _applyError ?? _pollError;
+        DateTimeOffset? lastPoll;
+        lock (_gate)
+            lastPoll = _lastPoll;
         var state = !_host.IsReady ? (error is null ? "starting" : "failing")
             : error is null ? "ready" : "degraded";
         return new InstanceHeartbeat
@@ -335,7 +339,7 @@ internal sealed class ModelWatcher : BackgroundService
             Loaded = set.Versions,
             State = state,
             Provider = set.Active?.Model.Provider,
-            LastPoll = _lastPoll,
+            LastPoll = lastPoll,
             LastError = error,
             UpdatedAt = _time.GetUtcNow(),
         };

@@ -37,6 +37,7 @@ internal sealed class RetainedModel(FaceModel model, Action<RetainedModel> dispo
         if (left == 0)
         {
             Model.Dispose();
+            Inference.NativeHeap.TrimInBackground();
             disposed(this);
         }
         else if (left < 0)

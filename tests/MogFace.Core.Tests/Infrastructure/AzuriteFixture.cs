@@ -117,6 +117,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
         await WaitForPortAsync(BlobPort);
     }
 
+    /// <summary>
+    /// Stops Azurite as an orchestrator would (SIGTERM, so it saves its metadata database; a SIGKILL can lose
+    /// the writes of the last seconds), killing it if it does not exit in time.
+    /// </summary>
     public async Task StopAsync()
     {
         var process = _process;
@@ -125,15 +129,30 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return;
         if (!process.HasExited)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            if (OperatingSystem.IsWindows() || Kill(process.Id, SigTerm) != 0)
+                process.Kill(entireProcessTree: true);
+            try
+            {
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            }
+            catch (TimeoutException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
         }
         process.Dispose();
     }
 
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     public async Task DisposeAsync()
     {
         await StopAsync();
+        TestTemp.Delete();
         try
         {
             Directory.Delete(_location, recursive: true);

@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using MogFace.Core.Lifecycle;
 using MogFace.Core.Storage;
 
@@ -44,9 +45,10 @@ internal sealed class LifecycleInstance : IAsyncDisposable
         TimeSpan? pollInterval = null,
         IDictionary<string, string?>? settings = null,
         HttpPipelinePolicy? policy = null,
-        string? cacheDirectory = null)
+        string? cacheDirectory = null,
+        Xunit.Abstractions.ITestOutputHelper? output = null)
     {
-        cacheDirectory ??= Path.Combine(Path.GetTempPath(), "mogface-tests", suffix, instanceId);
+        cacheDirectory ??= Path.Combine(TestTemp.Root, suffix, instanceId);
         var values = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -70,6 +72,8 @@ internal sealed class LifecycleInstance : IAsyncDisposable
         if (time is not null)
             services.AddSingleton(time);
         services.AddMogFaceCore(configuration);
+        if (output is not null)
+            services.AddLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug).AddProvider(new XunitLoggerProvider(output, instanceId)));
         return new LifecycleInstance(services.BuildServiceProvider(), cacheDirectory);
     }
 

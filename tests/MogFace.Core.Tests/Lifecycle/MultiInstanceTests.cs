@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using MogFace.Core.Lifecycle;
+using MogFace.Core.Tests.Infrastructure;
+
+namespace MogFace.Core.Tests.Lifecycle;
+
+/// <summary>A scaled-out deployment in one process: three instances converge on each upload.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class MultiInstanceTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+    private readonly string _suffix = AzuriteFixture.NewContainerSuffix();
+    private readonly List<LifecycleInstance> _instances = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var instance in _instances)
+            await instance.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Three_instances_converge_on_each_upload_and_their_heartbeats_show_it()
+    {
+        var ids = new[] { "replica-1", "replica-2", "replica-3" };
+        foreach (var id in ids)
+            _instances.Add(LifecycleInstance.Create(azurite, _suffix, id, pollInterval: Poll));
+        var uploader = _instances[0];
+        var swaps = new ConcurrentQueue<ModelSwap>();
+        foreach (var instance in _instances)
+            instance.Host.Swapped += swaps.Enqueue;
+
+        var v1 = await UploadAsync(uploader, "blazeface-front.onnx", TestWeights.Front);
+        foreach (var instance in _instances)
+            await instance.StartAsync();
+        await Task.WhenAll(_instances.Select(i => i.Host.ServesAsync(v1)));
+
+        var samples = new List<object>();
+        foreach (var (name, bytes) in new[] { ("blazeface-back.onnx", TestWeights.Back), ("blazeface-back-b.onnx", TestWeights.BackVariant("b")) })
+        {
+            var version = TestWeights.VersionOf(name, bytes);
+            var heartbeats = _instances.Select(i => i.Watcher.HeartbeatAsync(h => h.Active == version)).ToArray();
+            var uploaded = await UploadAsync(uploader, name, bytes);
+            Assert.Equal(version, uploaded);
+            await Task.WhenAll(_instances.Select(i => i.Host.ServesAsync(version)));
+            await Task.WhenAll(heartbeats);
+
+            var pointer = await uploader.Registry.GetPointerAsync(CancellationToken.None);
+            var convergence = swaps.Where(s => s.Active == version)
+                .ToDictionary(s => s.InstanceId, s => (s.At - pointer!.UpdatedAt).TotalMilliseconds);
+            Assert.Equal(ids.Order(), convergence.Keys.Order());
+            // Bound: one jittered poll interval plus download, load and warm-up (generous on a busy 2-core VM).
+            Assert.All(convergence.Values, ms => Assert.InRange(ms, 0, (Poll * 1.2).TotalMilliseconds + 5000));
+            samples.Add(new { version, convergenceMs = convergence });
+
+            var view = await uploader.Admin.ListAsync(CancellationToken.None);
+            Assert.Equal(ids.Order(), view.Instances.Select(h => h.InstanceId).Order());
+            Assert.All(view.Instances, h =>
+            {
+                Assert.Equal(version, h.Active);
+                Assert.Equal("ready", h.State);
+                Assert.Equal([version], h.Loaded);
+                Assert.NotNull(h.LastPoll);
+            });
+        }
+
+        Assert.All(_instances, i => Assert.Equal(1, i.Host.LiveModels));
+        Measurements.Write("hot-swap-convergence.json", new { pollIntervalMs = Poll.TotalMilliseconds, instances = ids.Length, uploads = samples });
+    }
+
+    private static async Task<string> UploadAsync(LifecycleInstance instance, string name, byte[] bytes)
+    {
+        var outcome = await instance.Ingestion.IngestAsync(name, new MemoryStream(bytes), null, CancellationToken.None);
+        Assert.True(outcome.Accepted, outcome.Reason);
+        return outcome.Version!;
+    }
+}
