@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Cli.Tests;
 

@@ -1,9 +1,9 @@
 using System.Text;
 using MogFace.Core.Lifecycle;
-using MogFace.Core.Tests.Infrastructure;
 using MogFace.Functions.Functions;
 using MogFace.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Functions.Tests;
 
@@ -33,7 +33,7 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite)
         (await FunctionsHost.ExecuteAsync(request, await detect.Run(request, default))).AssertProblem(503, "model-not-ready");
 
         // UploadModel → 201 version, then the watcher loads it.
-        request = host.Request("POST", "/api/models", RepoPaths.ReadWeights(RepoPaths.Back), "application/octet-stream", "name=blazeface-back");
+        request = host.Request("POST", "/api/models", RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "application/octet-stream", "name=blazeface-back");
         var uploaded = (await FunctionsHost.ExecuteAsync(request, await models.Upload(request, default))).AssertJson(201);
         var version = uploaded.GetProperty("version").GetString()!;
         await host.WaitForModelAsync(version);
@@ -94,12 +94,12 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite)
 
         // Manifest first (skipped by the trigger, read by ingestion), then the weights.
         var manifest = host.Weights.GetBlobClient("front.json");
-        await manifest.UploadAsync(Path.ChangeExtension(RepoPaths.Front, ".json"), overwrite: true);
+        await manifest.UploadAsync(Path.ChangeExtension(RepoPaths.BlazeFaceFront, ".json"), overwrite: true);
         await functions.IngestPolled(manifest, "front.json", default);
         Assert.Empty((await admin.ListAsync(default)).Versions);
 
         var weights = host.Weights.GetBlobClient("front.onnx");
-        await weights.UploadAsync(RepoPaths.Front, overwrite: true);
+        await weights.UploadAsync(RepoPaths.BlazeFaceFront, overwrite: true);
         await functions.IngestPolled(weights, "front.onnx", default);
         var registry = await admin.ListAsync(default);
         var version = Assert.Single(registry.Versions);

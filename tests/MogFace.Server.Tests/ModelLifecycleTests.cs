@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
-using MogFace.Core.Tests.Infrastructure;
 using MogFace.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Server.Tests;
 
@@ -51,8 +51,8 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
 
         // 1. Upload into the weights container (what `mogface publish` does): manifest first, then weights.
         await _server.Weights.CreateIfNotExistsAsync();
-        await _server.Weights.GetBlobClient("front.json").UploadAsync(Path.ChangeExtension(RepoPaths.Front, ".json"), overwrite: true);
-        await _server.Weights.GetBlobClient("front.onnx").UploadAsync(RepoPaths.Front, overwrite: true);
+        await _server.Weights.GetBlobClient("front.json").UploadAsync(Path.ChangeExtension(RepoPaths.BlazeFaceFront, ".json"), overwrite: true);
+        await _server.Weights.GetBlobClient("front.onnx").UploadAsync(RepoPaths.BlazeFaceFront, overwrite: true);
         var front = await _server.WaitForModelAsync();
         Assert.StartsWith("front-", front);
         var marker = (await _server.Weights.GetBlobClient("front.onnx").GetPropertiesAsync()).Value.Metadata;
@@ -65,7 +65,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
 
         // 2. Upload through the admin route: 201, becomes active, detect answers with it.
         string back;
-        using (var upload = await ServerInstance.UploadAsync(client, RepoPaths.ReadWeights(RepoPaths.Back), "blazeface-back"))
+        using (var upload = await ServerInstance.UploadAsync(client, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "blazeface-back"))
         {
             var json = await Http.JsonAsync(upload, 201);
             back = json.GetProperty("version").GetString()!;
@@ -76,7 +76,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         await AssertDetectVersionAsync(client, grace, back);
 
         // Same bytes again: idempotent, same version.
-        using (var again = await ServerInstance.UploadAsync(client, RepoPaths.ReadWeights(RepoPaths.Back), "blazeface-back"))
+        using (var again = await ServerInstance.UploadAsync(client, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "blazeface-back"))
         {
             var json = await Http.JsonAsync(again, 201);
             Assert.Equal(back, json.GetProperty("version").GetString());
@@ -126,7 +126,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         // 5. A re-upload of the container blob with new content is ingested again (a marked blob is not).
         var scanned = (await _server.Weights.GetBlobClient("front.onnx").GetPropertiesAsync()).Value.Metadata;
         Assert.True(scanned.ContainsKey("mogface_ingested"));
-        await _server.Weights.GetBlobClient("front.onnx").UploadAsync(RepoPaths.Back, overwrite: true);
+        await _server.Weights.GetBlobClient("front.onnx").UploadAsync(RepoPaths.BlazeFaceBack, overwrite: true);
         await WaitUntilAsync(async () =>
             (await _server.Weights.GetBlobClient("front.onnx").GetPropertiesAsync()).Value.Metadata.TryGetValue("mogface_ingested", out var v) && v.StartsWith("front-") && v != front);
 

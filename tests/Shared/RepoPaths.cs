@@ -10,6 +10,25 @@ public static class RepoPaths
     public static string Labels => Path.Combine(Images, "labels.txt");
     public static string BlazeFaceBack => Path.Combine(Root, "models", "blazeface", "blazeface-back.onnx");
     public static string BlazeFaceFront => Path.Combine(Root, "models", "blazeface", "blazeface-front.onnx");
+    public static string GraceHopper => Image("grace_hopper_512x512.jpg");
+
+    /// <summary>TestResults/ at the repository root (git-ignored): measurements for docs/hot-swap.md.</summary>
+    public static string TestResults
+    {
+        get
+        {
+            var path = Path.Combine(Root, "TestResults");
+            Directory.CreateDirectory(path);
+            return path;
+        }
+    }
+
+    public static byte[] ReadWeights(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path} is missing: run models/fetch-weights.sh (or ./test.sh) first.", path);
+        return File.ReadAllBytes(path);
+    }
 
     private static string FindRoot()
     {

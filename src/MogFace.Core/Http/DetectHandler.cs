@@ -27,10 +27,11 @@ public static class DetectHandler
     /// <summary>Most files one multipart request may carry.</summary>
     public const int MaxBatchImages = 16;
 
-    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var limits = settings.ImageLimits;
+        string? servingVersion = null;
         try
         {
             var query = DetectQuery.Parse(request);
@@ -41,10 +42,14 @@ public static class DetectHandler
 
             using var lease = models.TryAcquire(ClientId(request));
             if (lease is null)
+            {
+                metrics.RecordDetectError(null, "not-ready");
                 return Problems.NotReady(request.HttpContext, settings.PollInterval, models.InstanceId);
+            }
 
             LiftServerBodyLimit(request.HttpContext, multipart ? limits.MaxBytes * MaxBatchImages + 1024 * 1024 : limits.MaxBytes + 1);
-            request.HttpContext.Response.Headers[ModelVersionHeader] = lease.Model.Version;
+            servingVersion = lease.Model.Version;
+            request.HttpContext.Response.Headers[ModelVersionHeader] = servingVersion;
             if (lease.IsCanary)
                 request.HttpContext.Response.Headers[CanaryHeader] = "true";
 
@@ -53,7 +58,7 @@ public static class DetectHandler
                 using var body = await PooledBody.ReadAsync(request.Body, request.ContentLength, limits.MaxBytes, "The image", cancellationToken);
                 if (body.Length == 0)
                     throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, "The request body is empty; send the image bytes.");
-                return DetectOne(request, body, query, lease, models.InstanceId, limits, inputType: contentType!.MediaType.Value);
+                return DetectOne(request, body, query, lease, models.InstanceId, limits, metrics, inputType: contentType!.MediaType.Value);
             }
 
             var files = await ReadMultipartAsync(request, contentType!, limits, cancellationToken);
@@ -63,7 +68,7 @@ public static class DetectHandler
                 {
                     if (files.Count != 1)
                         throw HttpProblemException.Invalid($"An annotated image is returned for exactly one file; this request has {files.Count}.");
-                    return DetectOne(request, files[0].Body, query, lease, models.InstanceId, limits, files[0].ContentType, files[0].Name);
+                    return DetectOne(request, files[0].Body, query, lease, models.InstanceId, limits, metrics, files[0].ContentType, files[0].Name);
                 }
                 var results = new List<DetectionResult>(files.Count);
                 foreach (var file in files)
@@ -71,7 +76,9 @@ public static class DetectHandler
                     try
                     {
                         using var image = Decode(file.Body, limits, out var clock);
-                        results.Add(lease.Model.Detect(image, query.Options, models.InstanceId, clock));
+                        var result = lease.Model.Detect(image, query.Options, models.InstanceId, clock);
+                        metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
+                        results.Add(result);
                     }
                     catch (ImageInputException ex)
                     {
@@ -100,9 +107,15 @@ public static class DetectHandler
             var status = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? 413 : 400;
             return Problems.Create(status, status == 413 ? Problems.TooLarge : Problems.MalformedRequest, ex.Message);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A server-side failure (the 500 the host answers): counted for the error-rate alert.
+            metrics.RecordDetectError(servingVersion, ex.GetType().Name);
+            throw;
+        }
     }
 
-    private static IResult DetectOne(HttpRequest request, PooledBody body, DetectQuery query, ModelLease lease, string instance, ImageLimits limits, string? inputType, string? part = null)
+    private static IResult DetectOne(HttpRequest request, PooledBody body, DetectQuery query, ModelLease lease, string instance, ImageLimits limits, MogFaceMetrics metrics, string? inputType, string? part = null)
     {
         Image<Rgb24> image;
         StageClock clock;
@@ -117,6 +130,7 @@ public static class DetectHandler
         using (image)
         {
             var result = lease.Model.Detect(image, query.Options, instance, clock);
+            metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
             if (!query.Annotate)
                 return Results.Json(result, MogFaceJson.Options);
 

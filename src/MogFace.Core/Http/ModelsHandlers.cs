@@ -70,6 +70,12 @@ public static class ModelsHandlers
         }
         file.Position = 0;
         var outcome = await ingestion.IngestAsync(blobName, file, manifest: null, cancellationToken);
+        if (outcome.Code == RejectionCodes.StorageUnavailable)
+        {
+            // Nothing was recorded: a temporary condition, not a verdict on the weights.
+            request.HttpContext.Response.Headers.RetryAfter = "5";
+            return Problems.Create(503, RejectionCodes.StorageUnavailable, outcome.Reason ?? "The model registry is unavailable; retry.");
+        }
         if (!outcome.Accepted)
             return Problems.Create(422, RejectedWeights, outcome.Reason ?? "The weights were rejected.",
                 new Dictionary<string, object?> { ["reason"] = outcome.Code, ["name"] = outcome.Name });

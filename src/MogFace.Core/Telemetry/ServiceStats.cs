@@ -26,7 +26,7 @@ public sealed record StatsSnapshot(
 /// </summary>
 public sealed class ServiceStats : IDisposable
 {
-    public const string MeterName = "MogFace";
+    public const string MeterName = MogFaceMetrics.MeterName;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private const int MaxSamplesPerVersion = 4096;
 

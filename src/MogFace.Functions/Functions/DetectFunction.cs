@@ -8,11 +8,11 @@ using MogFace.Core.Lifecycle;
 namespace MogFace.Functions.Functions;
 
 /// <summary><c>POST /api/detect</c> (function key): delegates to the shared handler.</summary>
-public sealed class DetectFunction(IModelProvider models, IOptions<MogFaceOptions> options)
+public sealed class DetectFunction(IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics)
 {
     [Function("Detect")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "detect")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        DetectHandler.HandleAsync(request, models, options, cancellationToken);
+        DetectHandler.HandleAsync(request, models, options, metrics, cancellationToken);
 }

@@ -30,9 +30,10 @@ public sealed class WeightsFunctions(WeightsTriggerHandler handler)
 }
 
 /// <summary>
-/// The one blob-trigger body. Never throws (short of shutdown): a bad model is recorded by ingestion under
-/// <c>models/rejected/</c>, and anything else is logged, because a throwing blob trigger is retried and then
-/// poisoned, which for weights only repeats the same verdict. Manifests (<c>*.json</c>) are skipped: the
+/// The one blob-trigger body. A bad model never throws: ingestion records it under <c>models/rejected/</c>,
+/// and retrying would only repeat the same verdict (no poison loop). The one exception is a registry that
+/// could not be written (<c>storage-unavailable</c>): nothing was recorded, so the trigger throws and the
+/// Functions host retries the blob instead of losing the upload. Manifests (<c>*.json</c>) are skipped: the
 /// ingestion of the matching <c>.onnx</c> reads them.
 /// </summary>
 public sealed class WeightsTriggerHandler(IWeightsIngestion ingestion, ILogger<WeightsTriggerHandler> logger)
@@ -52,6 +53,8 @@ public sealed class WeightsTriggerHandler(IWeightsIngestion ingestion, ILogger<W
         try
         {
             var outcome = await ingestion.IngestBlobAsync(name, cancellationToken);
+            if (outcome.Code == RejectionCodes.StorageUnavailable)
+                throw new StorageUnavailableException($"weights/{name} could not be registered: {outcome.Reason}");
             if (outcome.Accepted)
                 logger.LogInformation("weights/{Name} → version {Version}{Already}", name, outcome.Version, outcome.AlreadyRegistered ? " (already registered)" : "");
             else
@@ -62,6 +65,11 @@ public sealed class WeightsTriggerHandler(IWeightsIngestion ingestion, ILogger<W
         {
             throw;
         }
+        catch (StorageUnavailableException ex)
+        {
+            logger.LogWarning("{Message}; the host retries the blob", ex.Message);
+            throw;
+        }
         catch (Exception ex)
         {
             logger.LogError(ex, "Ingesting weights/{Name} failed; not retried by the trigger (re-upload or POST /api/models to try again)", name);
@@ -69,3 +77,6 @@ public sealed class WeightsTriggerHandler(IWeightsIngestion ingestion, ILogger<W
         }
     }
 }
+
+/// <summary>Thrown to make the Functions host retry a blob whose ingestion could not reach the registry.</summary>
+public sealed class StorageUnavailableException(string message) : Exception(message);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MogFace.Core.Lifecycle;
 using MogFace.Core.Storage;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Core.Tests.Infrastructure;
 

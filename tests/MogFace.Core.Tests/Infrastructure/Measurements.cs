@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Core.Tests.Infrastructure;
 

@@ -1,12 +1,13 @@
 using MogFace.Core.Families;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Core.Tests.Infrastructure;
 
 /// <summary>The real BlazeFace weights and variants of them (distinct bytes, same network).</summary>
 internal static class TestWeights
 {
-    private static readonly Lazy<byte[]> LazyFront = new(() => RepoPaths.ReadWeights(RepoPaths.Front));
-    private static readonly Lazy<byte[]> LazyBack = new(() => RepoPaths.ReadWeights(RepoPaths.Back));
+    private static readonly Lazy<byte[]> LazyFront = new(() => RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront));
+    private static readonly Lazy<byte[]> LazyBack = new(() => RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack));
 
     /// <summary>blazeface-front (128 px): "v1".</summary>
     public static byte[] Front => LazyFront.Value;

@@ -1,5 +1,6 @@
 using MogFace.Core.Lifecycle;
 using MogFace.Core.Tests.Infrastructure;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Core.Tests.Lifecycle;
 

@@ -3,6 +3,7 @@ using MogFace.Core.Lifecycle;
 using MogFace.Core.Storage;
 using MogFace.Core.Tests.Infrastructure;
 using Xunit.Abstractions;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Core.Tests.Lifecycle;
 

@@ -4,6 +4,7 @@ using MogFace.Core.Lifecycle;
 using MogFace.Core.Lifecycle.Probe;
 using MogFace.Core.Storage;
 using MogFace.Core.Tests.Infrastructure;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Core.Tests.Lifecycle;
 
@@ -28,7 +29,7 @@ public sealed class IngestionTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task An_upload_becomes_an_immutable_version_and_the_active_one()
     {
-        var outcome = await Ingest("blazeface-back.onnx", TestWeights.Back, TestWeights.ManifestFor(RepoPaths.Back));
+        var outcome = await Ingest("blazeface-back.onnx", TestWeights.Back, TestWeights.ManifestFor(RepoPaths.BlazeFaceBack));
 
         Assert.True(outcome.Accepted, outcome.Reason);
         Assert.False(outcome.AlreadyRegistered);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MogFace.Core.Lifecycle;
 using MogFace.Core.Tests.Infrastructure;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Core.Tests.Lifecycle;
 

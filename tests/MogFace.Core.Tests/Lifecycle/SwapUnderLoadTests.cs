@@ -5,6 +5,7 @@ using MogFace.Core.Lifecycle;
 using MogFace.Core.Lifecycle.Probe;
 using MogFace.Core.Tests.Infrastructure;
 using Xunit.Abstractions;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Core.Tests.Lifecycle;
 

@@ -4,6 +4,7 @@ using MogFace.Core.Families;
 using MogFace.Core.Lifecycle;
 using MogFace.Core.Storage;
 using MogFace.Core.Tests.Infrastructure;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Core.Tests.Lifecycle;
 
@@ -158,7 +159,7 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
                 Assert.False(await instance.Watcher.PollNowAsync(_time, Poll)); // the poll fails…
             using var lease = instance.Provider.TryAcquire(null); // …and requests are still answered
             Assert.Equal(v1, lease!.Model.Version);
-            Assert.NotEmpty(lease.Model.DetectFaces(Core.Lifecycle.Probe.ProbeImage.Pixels, Detection.DetectionOptions.Default, new Detection.StageClock()));
+            Assert.NotEmpty(lease.Model.DetectFaces(Core.Lifecycle.Probe.ProbeImage.Pixels, MogFace.Core.Detection.DetectionOptions.Default, new MogFace.Core.Detection.StageClock()));
             Assert.True(instance.Provider.IsReady);
         }
         finally

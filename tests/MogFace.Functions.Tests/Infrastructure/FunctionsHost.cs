@@ -7,8 +7,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MogFace.Core;
 using MogFace.Core.Lifecycle;
-using MogFace.Core.Tests.Infrastructure;
 using MogFace.Functions.Functions;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Functions.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using MogFace.Core.Tests.Infrastructure;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Server.Tests.Infrastructure;
 

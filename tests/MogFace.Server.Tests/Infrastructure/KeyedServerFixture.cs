@@ -1,4 +1,4 @@
-using MogFace.Core.Tests.Infrastructure;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Server.Tests.Infrastructure;
 
@@ -17,7 +17,7 @@ public sealed class KeyedServerFixture : IAsyncLifetime
         await Azurite.InitializeAsync();
         Server = await ServerInstance.StartAsync(Azurite, FunctionKey, AdminKey);
         using var admin = Server.CreateClient(AdminKey);
-        using var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.Back), "blazeface-back");
+        using var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "blazeface-back");
         var version = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
         ModelVersion = await Server.WaitForModelAsync(version);
     }

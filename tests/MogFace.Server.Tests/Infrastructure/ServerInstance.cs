@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using MogFace.Core.Tests.Infrastructure;
 using MogFace.Server;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Server.Tests.Infrastructure;
 

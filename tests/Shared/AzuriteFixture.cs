@@ -6,7 +6,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 
-namespace MogFace.Core.Tests.Infrastructure;
+namespace MogFace.Tests.Shared;
 
 /// <summary>
 /// A private Azurite (npm azurite 3.37.0 from the repository's node_modules) on free ports, shared by a test

@@ -1,7 +1,7 @@
-namespace MogFace.Core.Tests.Infrastructure;
+namespace MogFace.Tests.Shared;
 
 /// <summary>This test run's scratch folder (model caches); the Azurite fixture deletes it at the end.</summary>
-internal static class TestTemp
+public static class TestTemp
 {
     public static string Root { get; } = Path.Combine(Path.GetTempPath(), "mogface-tests", Guid.NewGuid().ToString("N")[..8]);
 
