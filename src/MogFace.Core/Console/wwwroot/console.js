@@ -511,7 +511,7 @@
           el("td", { text: i.state || "–" }),
           el("td", { class: "mono", text: i.active || "–" }),
           el("td", { class: "mono", text: i.canary || "–" }),
-          el("td", { class: "mono", text: (i.loaded || []).join(", ") || "–" }),
+          el("td", { class: "mono wrap" }, ...((i.loaded || []).length ? i.loaded.flatMap((v, k) => (k ? [el("br"), v] : [v])) : ["–"])),
           el("td", { text: i.provider || "–" }),
           el("td", { class: "num", title: i.lastPoll ? "last poll " + fmt.time(i.lastPoll) : null, text: fmt.age(ageS) }),
           el("td", { text: i.lastError || "–" }));
@@ -629,7 +629,8 @@
     if (!last) return;
     if (last.ok) {
       dot.className = "dot ok";
-      text.textContent = "serving " + last.health.modelVersion + " on " + last.health.instance;
+      text.textContent = "serving " + last.health.modelVersion;
+      text.title = "instance " + last.health.instance;
     } else {
       dot.className = "dot bad";
       text.textContent = last.status === 503 ? "no model loaded yet" : "unreachable";
@@ -711,7 +712,7 @@
     }
     chart($("chart-latency"), series, now, { unit: " ms" });
     const legend = $("latency-legend");
-    legend.replaceChildren(...Array.from(latency.keys()).map((v) => {
+    legend.replaceChildren(el("li", { text: "solid p50, dashed p99" }), ...Array.from(latency.keys()).map((v) => {
       const swatch = el("span", { class: "swatch" });
       swatch.style.background = colorFor(v);
       return el("li", {}, swatch, v);
@@ -738,13 +739,25 @@
     return 10 * exp;
   }
 
-  /** A small time-series chart over the last 10 minutes: x = time, y = 0..nice max, 3 grid lines. */
+  /** The charts' time span: what has been seen so far, at least a minute, at most the 10-minute history. */
+  function chartSpan(now) {
+    const first = status.history.length ? status.history[0].at : now;
+    return Math.min(HISTORY_MS, Math.max(60 * 1000, now - first));
+  }
+
+  function spanLabel(ms) {
+    const s = Math.round(ms / 1000);
+    return s < 120 ? "-" + s + " s" : "-" + Math.round(s / 60) + " min";
+  }
+
+  /** A small time-series chart: x = the last minutes (see chartSpan), y = 0..nice max, 3 grid lines. */
   function chart(root, series, now, { unit = "", integer = false } = {}) {
     const W = 480, H = 160, L = 44, R = 8, T = 8, B = 20;
-    const x0 = now - HISTORY_MS;
+    const span = chartSpan(now);
+    const x0 = now - span;
     const all = series.flatMap((s) => s.points).filter(([t]) => t >= x0);
     const max = niceMax(Math.max(0, ...all.map(([, v]) => v)), integer);
-    const X = (t) => L + ((t - x0) / HISTORY_MS) * (W - L - R);
+    const X = (t) => L + ((t - x0) / span) * (W - L - R);
     const Y = (v) => H - B - (v / max) * (H - T - B);
     const nodes = [];
     for (let g = 0; g <= 2; g++) {
@@ -753,7 +766,7 @@
       const label = integer ? String(Math.round(v)) : v >= 10 ? String(Math.round(v)) : v.toFixed(v === 0 ? 0 : 1);
       nodes.push(svg("text", { x: L - 4, y: Y(v) + 3, "text-anchor": "end" }, label + (g === 2 ? unit : "")));
     }
-    for (const [label, t] of [["-10 min", x0], ["-5 min", now - HISTORY_MS / 2], ["now", now]]) {
+    for (const [label, t] of [[spanLabel(span), x0], [spanLabel(span / 2), now - span / 2], ["now", now]]) {
       nodes.push(svg("text", { x: X(t), y: H - 5, "text-anchor": t === x0 ? "start" : t === now ? "end" : "middle" }, label));
     }
     if (!all.length) {
