@@ -7,10 +7,17 @@ public static class Program
 {
     public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
 
-    internal static RootCommand BuildRoot() => new("mogface: face detection with MogFace / BlazeFace ONNX models")
+    internal static RootCommand BuildRoot()
     {
-        DetectCommand.Create(),
-        EvalCommand.Create(),
-        BenchCommand.Create(),
-    };
+        var bench = BenchCommand.Create();
+        bench.Subcommands.Add(HttpBenchCommand.Create());
+        return new RootCommand("mogface: face detection with MogFace / BlazeFace ONNX models")
+        {
+            DetectCommand.Create(),
+            EvalCommand.Create(),
+            bench,
+            PublishCommand.Create(),
+            ModelsCommand.Create(),
+        };
+    }
 }

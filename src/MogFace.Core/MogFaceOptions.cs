@@ -29,6 +29,17 @@ public sealed class MogFaceOptions
     /// <summary>Instance id override; default from the host environment (CONTAINER_APP_REPLICA_NAME, WEBSITE_INSTANCE_ID) or the machine name.</summary>
     public string? InstanceId { get; set; }
 
+    /// <summary>
+    /// Whether ingestion runs the probe-image quality gate (default true). A manifest can switch it off for
+    /// one upload with <c>"qualityGate": false</c>; false here switches it off for all.
+    /// </summary>
+    public bool QualityGate { get; set; } = true;
+
+    /// <summary>First delay before a failed model load is retried (doubles up to <see cref="LoadRetryMaxDelay"/>, jittered).</summary>
+    public TimeSpan LoadRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan LoadRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(2);
+
     public ImageLimits ImageLimits => new() { MaxBytes = MaxImageBytes, MaxPixels = MaxImagePixels };
 
     public InferenceOptions Inference => new() { ExecutionProvider = ExecutionProvider, IntraOpThreads = IntraOpThreads };

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using MogFace.Core.Detection;
+using MogFace.Core.Imaging;
+
+namespace MogFace.Cli.Commands;
+
+/// <summary>
+/// <c>mogface bench http --url … --image … [--model …] --concurrency 1,2,4 --requests N</c>: latency (p50/p99)
+/// and throughput of <c>POST /api/detect</c> against the in-process engine on the same image and model
+/// (decode + detect per call on both sides), printed as a markdown table with the HTTP/in-process ratios.
+/// </summary>
+internal static class HttpBenchCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<string?>("--url") { Description = $"Service base URL (default: $MOGFACE_URL, else {ModelsCommand.DefaultUrl})." };
+        var key = new Option<string?>("--key") { Description = "Function key (default: $MOGFACE_FUNCTION_KEY)." };
+        var image = new Option<FileInfo>("--image") { Required = true, Description = "The image every request sends." };
+        var model = new Option<FileInfo?>("--model") { Description = "Model for the in-process runs: the one the service serves (default: models/blazeface/blazeface-back.onnx)." };
+        var concurrency = new Option<string>("--concurrency") { DefaultValueFactory = _ => "1,2,4", Description = "Comma-separated client counts." };
+        var requests = new Option<int>("--requests") { DefaultValueFactory = _ => 200, Description = "Measured requests per concurrency level." };
+        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 20, Description = "Unmeasured requests before each level." };
+        var command = new Command("http", "HTTP detect latency and throughput vs the in-process engine (markdown table).")
+        {
+            url, key, image, model, concurrency, requests, warmup,
+        };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            var imageFile = parse.GetValue(image)!;
+            if (!imageFile.Exists)
+                throw new CliException($"Image not found: {imageFile.FullName}");
+            var levels = ParseLevels(parse.GetValue(concurrency)!);
+            var n = parse.GetValue(requests);
+            var warm = parse.GetValue(warmup);
+            if (n <= 0)
+                throw new CliException("--requests must be positive.");
+            var bytes = await File.ReadAllBytesAsync(imageFile.FullName, ct);
+            var mediaType = MediaTypeOf(imageFile.Extension);
+            var baseUrl = parse.GetValue(url) ?? (Environment.GetEnvironmentVariable("MOGFACE_URL") is { Length: > 0 } u ? u : ModelsCommand.DefaultUrl);
+            var functionKey = parse.GetValue(key) ?? Environment.GetEnvironmentVariable("MOGFACE_FUNCTION_KEY");
+
+            using var faceModel = await ModelLocator.LoadAsync(parse.GetValue(model), cancellationToken: ct);
+            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = levels.Max(), PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+            using var http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) };
+
+            string? servedVersion = null;
+            async Task Http()
+            {
+                using var content = new ByteArrayContent(bytes);
+                content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+                using var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = content };
+                if (!string.IsNullOrEmpty(functionKey))
+                    request.Headers.Add("x-functions-key", functionKey);
+                using var response = await http.SendAsync(request, ct);
+                if (!response.IsSuccessStatusCode)
+                    throw new CliException($"POST api/detect: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                servedVersion ??= response.Headers.TryGetValues("X-Model-Version", out var v) ? v.FirstOrDefault() : null;
+                await response.Content.LoadIntoBufferAsync(ct);
+            }
+            Task InProcess()
+            {
+                var clock = new StageClock();
+                var start = StageClock.Now();
+                using var decoded = ImageIntake.Decode(bytes, ImageLimits.Default);
+                clock.Decode = StageClock.Since(start);
+                faceModel.Detect(decoded, DetectionOptions.Default, "bench", clock);
+                return Task.CompletedTask;
+            }
+
+            var rows = new List<(int Level, Stats Engine, Stats Http)>();
+            foreach (var level in levels)
+            {
+                var engine = await MeasureAsync(level, n, warm, () => Task.Run(InProcess, ct), ct);
+                var overHttp = await MeasureAsync(level, n, warm, Http, ct);
+                rows.Add((level, engine, overHttp));
+                await Console.Error.WriteLineAsync($"concurrency {level}: engine p50 {engine.P50:0.00} ms, http p50 {overHttp.P50:0.00} ms");
+            }
+
+            var inv = CultureInfo.InvariantCulture;
+            Console.Out.WriteLine($"Image `{imageFile.Name}` ({bytes.Length / 1024} KiB), model `{faceModel.Version}` in-process ({faceModel.Provider}), service `{servedVersion}` at {baseUrl}; {n} measured requests per row after {warm} warm-up; {Environment.ProcessorCount} cores.");
+            Console.Out.WriteLine();
+            Console.Out.WriteLine("| concurrency | in-process p50 ms | in-process p99 ms | in-process req/s | HTTP p50 ms | HTTP p99 ms | HTTP req/s | p50 ratio (HTTP/in-process) | throughput ratio (HTTP/in-process) |");
+            Console.Out.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (level, engine, overHttp) in rows)
+            {
+                Console.Out.WriteLine(string.Format(inv,
+                    "| {0} | {1:0.00} | {2:0.00} | {3:0.0} | {4:0.00} | {5:0.00} | {6:0.0} | {7:0.00}× | {8:0.00}× |",
+                    level, engine.P50, engine.P99, engine.Throughput, overHttp.P50, overHttp.P99, overHttp.Throughput,
+                    overHttp.P50 / engine.P50, overHttp.Throughput / engine.Throughput));
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    internal sealed record Stats(double P50, double P99, double Throughput);
+
+    /// <summary><paramref name="level"/> workers pull from one counter until <paramref name="total"/> calls are done.</summary>
+    internal static async Task<Stats> MeasureAsync(int level, int total, int warmup, Func<Task> call, CancellationToken ct)
+    {
+        for (var i = 0; i < warmup; i++)
+            await call();
+        var latencies = new double[total];
+        var next = -1;
+        var wall = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, level).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < total)
+            {
+                ct.ThrowIfCancellationRequested();
+                var t = Stopwatch.GetTimestamp();
+                await call();
+                latencies[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }
+        }, ct)).ToArray();
+        await Task.WhenAll(workers);
+        wall.Stop();
+        Array.Sort(latencies);
+        return new Stats(Percentile(latencies, 0.50), Percentile(latencies, 0.99), total / wall.Elapsed.TotalSeconds);
+    }
+
+    internal static double Percentile(double[] sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static int[] ParseLevels(string text)
+    {
+        var levels = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.TryParse(s, out var v) && v > 0 ? v : throw new CliException($"--concurrency: not a positive integer: '{s}'"))
+            .ToArray();
+        return levels.Length > 0 ? levels : throw new CliException("--concurrency: give at least one level.");
+    }
+
+    private static string MediaTypeOf(string extension) => extension.ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".png" => "image/png",
+        ".webp" => "image/webp",
+        ".bmp" => "image/bmp",
+        _ => throw new CliException($"--image: unsupported extension '{extension}' (JPEG, PNG, WebP, BMP)."),
+    };
+}

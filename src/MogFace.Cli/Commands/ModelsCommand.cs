@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MogFace.Core;
+
+namespace MogFace.Cli.Commands;
+
+/// <summary>
+/// <c>mogface models list|activate &lt;v&gt;|rollback|canary &lt;v&gt; &lt;percent&gt;|canary --off</c> against the admin
+/// API (<c>--url</c> / $MOGFACE_URL, default http://127.0.0.1:7071; <c>--key</c> / $MOGFACE_ADMIN_KEY).
+/// Prints the JSON answer; a problem+json answer becomes one error line and exit code 2.
+/// </summary>
+internal static class ModelsCommand
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static Command Create()
+    {
+        var url = new Option<string?>("--url") { Description = $"Service base URL (default: $MOGFACE_URL, else {DefaultUrl}).", Recursive = true };
+        var key = new Option<string?>("--key") { Description = "Admin key (default: $MOGFACE_ADMIN_KEY).", Recursive = true };
+
+        var list = new Command("list", "Pointer, versions, rejected uploads and instances.");
+        list.SetAction((parse, ct) => CommandRunner.RunAsync(() =>
+            SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Get, "api/models", null, ct)));
+
+        var version = new Argument<string>("version") { Description = "A registered version id." };
+        var activate = new Command("activate", "Make a registered version active.") { version };
+        activate.SetAction((parse, ct) => CommandRunner.RunAsync(() =>
+            SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Post, $"api/models/{Uri.EscapeDataString(parse.GetValue(version)!)}/activate", null, ct)));
+
+        var rollback = new Command("rollback", "Active ← previous.");
+        rollback.SetAction((parse, ct) => CommandRunner.RunAsync(() =>
+            SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Post, "api/models/rollback", null, ct)));
+
+        var canaryVersion = new Argument<string?>("version") { Arity = ArgumentArity.ZeroOrOne, Description = "The canary version." };
+        var percent = new Argument<int?>("percent") { Arity = ArgumentArity.ZeroOrOne, Description = "Share of clients, 1..100." };
+        var off = new Option<bool>("--off") { Description = "End the canary." };
+        var canary = new Command("canary", "Start (version percent) or end (--off) a canary split.") { canaryVersion, percent, off };
+        canary.SetAction((parse, ct) => CommandRunner.RunAsync(() =>
+        {
+            if (parse.GetValue(off))
+                return SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Delete, "api/models/canary", null, ct);
+            var v = parse.GetValue(canaryVersion);
+            var p = parse.GetValue(percent);
+            if (string.IsNullOrEmpty(v) || p is null)
+                throw new CliException("usage: mogface models canary <version> <percent> | mogface models canary --off");
+            return SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Put, "api/models/canary", JsonContent.Create(new { version = v, percent = p }), ct);
+        }));
+
+        return new Command("models", "Operate the model registry through the admin API.") { url, key, list, activate, rollback, canary };
+    }
+
+    private static async Task<int> SendAsync(string? url, string? key, HttpMethod method, string path, HttpContent? content, CancellationToken ct)
+    {
+        var baseUrl = url ?? (Environment.GetEnvironmentVariable("MOGFACE_URL") is { Length: > 0 } u ? u : DefaultUrl);
+        key ??= Environment.GetEnvironmentVariable("MOGFACE_ADMIN_KEY");
+        if (!Uri.TryCreate(baseUrl.TrimEnd('/') + "/", UriKind.Absolute, out var root))
+            throw new CliException($"not a URL: {baseUrl}");
+        using var http = new HttpClient { BaseAddress = root, Timeout = TimeSpan.FromMinutes(5) };
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (!string.IsNullOrEmpty(key))
+            request.Headers.Add("x-functions-key", key);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CliException($"{method} {new Uri(root, path)}: {ex.Message}");
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                var detail = body;
+                try
+                {
+                    if (JsonNode.Parse(body) is JsonObject problem)
+                        detail = problem["detail"]?.GetValue<string>() ?? problem["title"]?.GetValue<string>() ?? body;
+                }
+                catch (JsonException) { }
+                throw new CliException($"{(int)response.StatusCode} {response.ReasonPhrase}: {detail}");
+            }
+            try
+            {
+                Console.Out.WriteLine(JsonNode.Parse(body)?.ToJsonString(MogFaceJson.Indented) ?? body);
+            }
+            catch (JsonException)
+            {
+                Console.Out.WriteLine(body);
+            }
+            return 0;
+        }
+    }
+}

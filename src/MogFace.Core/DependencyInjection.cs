@@ -1,0 +1,62 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MogFace.Core.Inference;
+using MogFace.Core.Lifecycle;
+using MogFace.Core.Storage;
+
+namespace MogFace.Core;
+
+/// <summary>The one DI entry point of Core, used by both hosts and by the tests.</summary>
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Registers the detection engine and the model lifecycle: <see cref="MogFaceOptions"/> bound from the
+    /// <c>MogFace</c> section, the Blob Storage client from <c>AzureWebJobsStorage</c>, the registry,
+    /// <see cref="IWeightsIngestion"/>, <see cref="IModelAdmin"/>, <see cref="IModelProvider"/> (the model
+    /// host), the model watcher as a hosted service, <see cref="MogFaceMetrics"/> and
+    /// <see cref="TimeProvider.System"/>. Everything is added with TryAdd: register your own
+    /// <see cref="BlobServiceClient"/> or <see cref="TimeProvider"/> first to replace them.
+    /// </summary>
+    public static IServiceCollection AddMogFaceCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<MogFaceOptions>()
+            .Bind(configuration.GetSection(MogFaceOptions.Section))
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "MogFace:PollInterval must be positive.")
+            .Validate(o => o.MaxModelBytes > 0, "MogFace:MaxModelBytes must be positive.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.WeightsContainer) && !string.IsNullOrWhiteSpace(o.ModelsContainer),
+                "MogFace:WeightsContainer and MogFace:ModelsContainer must be set.");
+        services.AddLogging();
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MogFaceMetrics>();
+        services.TryAddSingleton(_ => BlobServiceClientFactory.Create(configuration));
+        services.TryAddSingleton(sp => new SessionFactory(
+            sp.GetRequiredService<IOptions<MogFaceOptions>>().Value.Inference, sp.GetService<ILogger<SessionFactory>>()));
+
+        services.TryAddSingleton<ModelRegistry>();
+        services.TryAddSingleton<ModelValidator>();
+        services.TryAddSingleton(sp => new ModelCache(
+            sp.GetRequiredService<IOptions<MogFaceOptions>>().Value.CacheDirectory is { Length: > 0 } directory
+                ? directory
+                : Path.Combine(Path.GetTempPath(), "mogface-models"),
+            sp.GetRequiredService<ILogger<ModelCache>>()));
+        services.TryAddSingleton(sp => new ModelHost(
+            InstanceIdentity.Resolve(sp.GetRequiredService<IOptions<MogFaceOptions>>().Value),
+            sp.GetRequiredService<MogFaceMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ModelHost>>()));
+        services.TryAddSingleton<IModelProvider>(sp => sp.GetRequiredService<ModelHost>());
+        services.TryAddSingleton<ModelWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelWatcher>());
+        services.TryAddSingleton<IWeightsIngestion, WeightsIngestion>();
+        services.TryAddSingleton<IModelAdmin, ModelAdmin>();
+        return services;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using MogFace.Core.Detection;
+
+namespace MogFace.Core.Http;
+
+/// <summary>What a detect request asks for, from its query string and Accept header (422 when invalid).</summary>
+public sealed record DetectQuery(DetectionOptions Options, bool Annotate, string? AnnotateMediaType)
+{
+    public static DetectQuery Parse(HttpRequest request)
+    {
+        var query = request.Query;
+        float? threshold = null;
+        if (query.TryGetValue("threshold", out var t))
+        {
+            if (!float.TryParse(t.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                throw HttpProblemException.Invalid($"threshold must be a number within [0, 1]; got '{t}'.");
+            threshold = value;
+        }
+        int? maxFaces = null;
+        if (query.TryGetValue("maxFaces", out var m))
+        {
+            if (!int.TryParse(m.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                throw HttpProblemException.Invalid($"maxFaces must be a positive integer; got '{m}'.");
+            maxFaces = value;
+        }
+        var annotate = false;
+        if (query.TryGetValue("annotate", out var a))
+        {
+            var text = a.ToString();
+            if (text.Length == 0)
+                annotate = true;
+            else if (!bool.TryParse(text, out annotate))
+                throw HttpProblemException.Invalid($"annotate must be true or false; got '{text}'.");
+        }
+        var options = new DetectionOptions { Threshold = threshold, MaxFaces = maxFaces };
+        if (options.Validate() is { } problem)
+            throw HttpProblemException.Invalid(problem);
+
+        var accepted = AcceptedImageType(request);
+        return new DetectQuery(options, annotate || accepted is not null, accepted);
+    }
+
+    /// <summary>image/jpeg or image/png when the client asks for an image back (image/* means JPEG).</summary>
+    private static string? AcceptedImageType(HttpRequest request)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        if (accept is not { Count: > 0 })
+            return null;
+        foreach (var value in accept.OrderByDescending(v => v.Quality ?? 1))
+        {
+            if (value.Quality == 0)
+                continue;
+            if (value.MediaType.Equals("image/png", StringComparison.OrdinalIgnoreCase))
+                return "image/png";
+            if (value.MediaType.Equals("image/jpeg", StringComparison.OrdinalIgnoreCase) ||
+                value.MediaType.Equals("image/*", StringComparison.OrdinalIgnoreCase))
+                return "image/jpeg";
+            if (value.MatchesAllTypes || value.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+                return null;
+        }
+        return null;
+    }
+
+    internal static bool IsMultipart(MediaTypeHeaderValue? type) =>
+        type is not null && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using MogFace.Core.Lifecycle;
+
+namespace MogFace.Core.Http;
+
+/// <summary>The admin routes under <c>/api/models</c> (admin key).</summary>
+public static class ModelsHandlers
+{
+    public const string RejectedWeights = "rejected-weights";
+    private const int MaxJsonBytes = 64 * 1024;
+
+    private static readonly string[] WeightsMediaTypes = ["application/octet-stream", "application/onnx", "application/x-onnx"];
+
+    /// <summary><c>GET /api/models</c>: pointer, versions, rejected uploads, instances.</summary>
+    public static async Task<IResult> ListAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
+        Results.Json(await admin.ListAsync(cancellationToken), MogFaceJson.Options);
+
+    /// <summary>
+    /// <c>POST /api/models?name=n</c>, body = the .onnx bytes: streamed to a temporary file (capped at
+    /// MaxModelBytes, 413 past it) and handed to the same ingestion as the blob trigger.
+    /// 201 with the version, or 422 with the rejection reason.
+    /// </summary>
+    public static async Task<IResult> UploadAsync(HttpRequest request, IWeightsIngestion ingestion, IOptions<MogFaceOptions> options, CancellationToken cancellationToken)
+    {
+        var cap = options.Value.MaxModelBytes;
+        if (!string.IsNullOrWhiteSpace(request.ContentType))
+        {
+            if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ||
+                !WeightsMediaTypes.Contains(type.MediaType.Value, StringComparer.OrdinalIgnoreCase))
+                return Problems.Create(415, Problems.UnsupportedMediaType,
+                    $"Content-Type '{request.ContentType}' is not accepted for weights; send the .onnx bytes as application/octet-stream.");
+        }
+        if (request.ContentLength > cap)
+            return Problems.From(HttpProblemException.TooLarge(cap, "The model"));
+        var name = request.Query["name"].ToString();
+        if (string.IsNullOrWhiteSpace(name))
+            name = "upload";
+        if (name.Length > 128 || name.Contains('/') || name.Contains('\\'))
+            return Problems.Create(422, Problems.InvalidParameter, "name must be a plain file name (at most 128 characters, no folders).");
+        var blobName = name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? name : name + ".onnx";
+
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = cap + 1;
+
+        var path = Path.Combine(Path.GetTempPath(), $"mogface-upload-{Guid.NewGuid():N}.onnx");
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
+            FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        try
+        {
+            var buffer = new byte[81920];
+            long total = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                total += read;
+                if (total > cap)
+                    return Problems.From(HttpProblemException.TooLarge(cap, "The model"));
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+            if (total == 0)
+                return Problems.Create(400, Problems.EmptyBody, "The request body is empty; send the .onnx bytes.");
+        }
+        catch (BadHttpRequestException ex)
+        {
+            var status = ex.StatusCode == 413 ? 413 : 400;
+            return Problems.Create(status, status == 413 ? Problems.TooLarge : Problems.MalformedRequest, ex.Message);
+        }
+        file.Position = 0;
+        var outcome = await ingestion.IngestAsync(blobName, file, manifest: null, cancellationToken);
+        if (!outcome.Accepted)
+            return Problems.Create(422, RejectedWeights, outcome.Reason ?? "The weights were rejected.",
+                new Dictionary<string, object?> { ["reason"] = outcome.Code, ["name"] = outcome.Name });
+        return Results.Json(
+            new UploadResponse(outcome.Version!, outcome.Name, outcome.AlreadyRegistered),
+            MogFaceJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary><c>POST /api/models/{version}/activate</c>: 200 pointer, 404 unknown version.</summary>
+    public static async Task<IResult> ActivateAsync(string version, IModelAdmin admin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Results.Json(await admin.ActivateAsync(version, $"activate {version} (admin API)", cancellationToken), MogFaceJson.Options);
+        }
+        catch (VersionNotFoundException ex)
+        {
+            return Problems.Create(404, Problems.VersionNotFound, ex.Message);
+        }
+    }
+
+    /// <summary><c>POST /api/models/rollback</c>: 200 pointer, 409 when there is no previous version.</summary>
+    public static async Task<IResult> RollbackAsync(IModelAdmin admin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Results.Json(await admin.RollbackAsync(cancellationToken), MogFaceJson.Options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Problems.Create(409, Problems.NoPreviousVersion, ex.Message);
+        }
+    }
+
+    /// <summary><c>PUT /api/models/canary</c> with <c>{"version":"…","percent":10}</c>: 400 bad JSON, 422 percent outside 1..100, 404 unknown version.</summary>
+    public static async Task<IResult> SetCanaryAsync(HttpRequest request, IModelAdmin admin, CancellationToken cancellationToken)
+    {
+        CanaryRequest? body;
+        try
+        {
+            using var json = await PooledBody.ReadAsync(request.Body, request.ContentLength, MaxJsonBytes, "The canary request", cancellationToken);
+            if (json.Length == 0)
+                return Problems.Create(400, Problems.EmptyBody, """The body is empty; send {"version":"…","percent":10}.""");
+            body = JsonSerializer.Deserialize<CanaryRequest>(json.Memory.Span, MogFaceJson.Options);
+        }
+        catch (HttpProblemException ex)
+        {
+            return Problems.From(ex);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Create(400, Problems.MalformedRequest, $"The body is not valid JSON: {ex.Message}");
+        }
+        if (body is null || string.IsNullOrWhiteSpace(body.Version))
+            return Problems.Create(422, Problems.InvalidParameter, "version is required.");
+        if (body.Percent is not (>= 1 and <= 100))
+            return Problems.Create(422, Problems.InvalidParameter, $"percent must be an integer within 1..100; got {body.Percent?.ToString() ?? "nothing"}.");
+        try
+        {
+            return Results.Json(await admin.SetCanaryAsync(body.Version, body.Percent.Value, cancellationToken), MogFaceJson.Options);
+        }
+        catch (VersionNotFoundException ex)
+        {
+            return Problems.Create(404, Problems.VersionNotFound, ex.Message);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            return Problems.Create(422, Problems.InvalidParameter, ex.Message);
+        }
+    }
+
+    /// <summary><c>DELETE /api/models/canary</c>: ends the split (idempotent).</summary>
+    public static async Task<IResult> ClearCanaryAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
+        Results.Json(await admin.ClearCanaryAsync(cancellationToken), MogFaceJson.Options);
+}
+
+public sealed record CanaryRequest(string? Version, int? Percent);
+
+public sealed record UploadResponse(string Version, string Name, bool AlreadyRegistered);

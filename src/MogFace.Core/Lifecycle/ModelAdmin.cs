@@ -1,0 +1,63 @@
+using MogFace.Core.Storage;
+
+namespace MogFace.Core.Lifecycle;
+
+/// <summary>Operator actions on the registry; every pointer change is a compare-and-swap.</summary>
+internal sealed class ModelAdmin(ModelRegistry registry) : IModelAdmin
+{
+    public async Task<RegistryView> ListAsync(CancellationToken cancellationToken)
+    {
+        var pointer = registry.GetPointerAsync(cancellationToken);
+        var versions = registry.ListVersionsAsync(cancellationToken);
+        var rejected = registry.ListRejectionsAsync(cancellationToken);
+        var instances = registry.ListHeartbeatsAsync(cancellationToken);
+        await Task.WhenAll(pointer, versions, rejected, instances);
+        return new RegistryView(await pointer, await versions, await rejected, await instances);
+    }
+
+    public async Task<PointerDocument> ActivateAsync(string version, string reason, CancellationToken cancellationToken)
+    {
+        await RequireVersionAsync(version, cancellationToken);
+        return await registry.UpdatePointerAsync(
+            pointer => PointerHistory.Activate(pointer, version, string.IsNullOrWhiteSpace(reason) ? $"activate {version}" : reason),
+            cancellationToken);
+    }
+
+    public Task<PointerDocument> RollbackAsync(CancellationToken cancellationToken) =>
+        registry.UpdatePointerAsync(PointerHistory.Rollback, cancellationToken);
+
+    public async Task<PointerDocument> SetCanaryAsync(string version, int percent, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(percent, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
+        await RequireVersionAsync(version, cancellationToken);
+        return await registry.UpdatePointerAsync(pointer =>
+        {
+            if (pointer.Active is null)
+                throw new InvalidOperationException("There is no active version to run a canary against.");
+            if (pointer.Canary == new CanarySplit(version, percent))
+                return null;
+            return pointer with { Canary = new CanarySplit(version, percent), Reason = $"canary {version} at {percent}%" };
+        }, cancellationToken);
+    }
+
+    public Task<PointerDocument> ClearCanaryAsync(CancellationToken cancellationToken) =>
+        registry.UpdatePointerAsync(pointer => pointer.Canary is null
+            ? null
+            : pointer with { Canary = null, Reason = $"canary {pointer.Canary.Version} ended" }, cancellationToken);
+
+    public Task<PointerDocument> PromoteCanaryAsync(CancellationToken cancellationToken) =>
+        registry.UpdatePointerAsync(pointer =>
+        {
+            var canary = pointer.Canary ?? throw new InvalidOperationException("No canary is running.");
+            var reason = $"promote canary {canary.Version}";
+            return PointerHistory.Activate(pointer with { Canary = null }, canary.Version, reason)
+                ?? pointer with { Canary = null, Reason = reason };
+        }, cancellationToken);
+
+    private async Task RequireVersionAsync(string version, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(version) || version.Contains('/') || await registry.GetVersionAsync(version, cancellationToken) is null)
+            throw new VersionNotFoundException(version);
+    }
+}

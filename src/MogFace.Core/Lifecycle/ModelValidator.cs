@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+using MogFace.Core.Detection;
+using MogFace.Core.Families;
+using MogFace.Core.Inference;
+using MogFace.Core.Lifecycle.Probe;
+
+namespace MogFace.Core.Lifecycle;
+
+/// <summary>
+/// Decides whether uploaded bytes may become a version: loads on CPU (validation never takes the GPU a
+/// serving model needs), matches the signature to a family, runs the network once and requires finite
+/// outputs, then (unless switched off) requires the face of the probe image to be found at IoU ≥ 0.5.
+/// </summary>
+internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOptions> options)
+{
+    public ValidationResult Validate(byte[] onnx, ModelManifest? manifest, string version)
+    {
+        var clock = Stopwatch.StartNew();
+        FaceModel model;
+        try
+        {
+            model = FaceModel.Load(sessions, onnx, manifest, version, cpuOnly: true);
+        }
+        catch (ModelFormatException ex) when (ex.InnerException is OnnxRuntimeException)
+        {
+            return Fail(RejectionCodes.Unloadable, $"Not a loadable ONNX model: {ex.Message}");
+        }
+        catch (ModelFormatException ex)
+        {
+            return Fail(RejectionCodes.UnknownSignature, ex.Message);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or InvalidOperationException or ArgumentException)
+        {
+            return Fail(RejectionCodes.Unloadable, $"Not a loadable ONNX model: {ex.Message}");
+        }
+
+        using (model)
+        {
+            var loadMs = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            string? problem;
+            try
+            {
+                problem = model.Pipeline.SmokeTest();
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                return Fail(RejectionCodes.SmokeFailed, $"The model fails to run: {ex.Message}", loadMs);
+            }
+            var smokeMs = clock.Elapsed.TotalMilliseconds;
+            if (problem is not null)
+                return Fail(RejectionCodes.NonFinite, $"The smoke run produced non-finite outputs: {problem}.", loadMs, smokeMs);
+
+            var gate = options.Value.QualityGate && manifest?.QualityGate != false;
+            if (!gate)
+                return Pass(model, loadMs, smokeMs, gateRun: false, null, null);
+
+            IReadOnlyList<Face> faces;
+            try
+            {
+                faces = model.DetectFaces(ProbeImage.Pixels, DetectionOptions.Default, new StageClock());
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                return Fail(RejectionCodes.SmokeFailed, $"The model fails on the probe image: {ex.Message}", loadMs, smokeMs);
+            }
+            var iou = ProbeImage.BestIoU(faces);
+            if (!(iou >= ProbeImage.MinIoU))
+            {
+                return Fail(RejectionCodes.QualityGate,
+                    $"Quality gate: the model found {faces.Count} face(s) in the probe image and none matches its face " +
+                    $"(best IoU {iou:0.00}, needs ≥ {ProbeImage.MinIoU:0.0}). Set \"qualityGate\": false in the manifest to skip this check.",
+                    loadMs, smokeMs, faces.Count, iou);
+            }
+            return Pass(model, loadMs, smokeMs, gateRun: true, faces.Count, iou);
+        }
+
+        ValidationResult Pass(FaceModel m, double loadMs, double smokeMs, bool gateRun, int? probeFaces, double? iou) =>
+            new(new ValidationReport(true, m.Provider, Round(loadMs), Round(smokeMs), gateRun, probeFaces, iou is { } v ? Round(v) : null, null),
+                null, null, m.Family.Name, m.Manifest);
+
+        static ValidationResult Fail(string code, string reason, double loadMs = 0, double smokeMs = 0, int? probeFaces = null, double? iou = null) =>
+            new(new ValidationReport(false, "CPU", Round(loadMs), Round(smokeMs), probeFaces is not null, probeFaces, iou is { } v ? Round(v) : null, reason),
+                code, reason, null, null);
+    }
+
+    private static double Round(double value) => Math.Round(value, 3);
+}

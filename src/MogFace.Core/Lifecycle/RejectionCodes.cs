@@ -1,0 +1,21 @@
+namespace MogFace.Core.Lifecycle;
+
+/// <summary>The <c>code</c> of a rejection (a metric tag and a field of <c>models/rejected/&lt;name&gt;.json</c>).</summary>
+public static class RejectionCodes
+{
+    public const string TooLarge = "too-large";
+    public const string Empty = "empty";
+    public const string BadManifest = "bad-manifest";
+    public const string Unloadable = "unloadable";
+    public const string UnknownSignature = "unknown-signature";
+    public const string SmokeFailed = "smoke-failed";
+    public const string NonFinite = "non-finite";
+    public const string QualityGate = "quality-gate";
+    public const string NotFound = "not-found";
+
+    /// <summary>The blob is a manifest (<c>.json</c>): ignored, not recorded.</summary>
+    public const string NotAModel = "not-a-model";
+
+    /// <summary>Storage failed while registering: nothing was recorded, the upload can be retried.</summary>
+    public const string StorageUnavailable = "storage-unavailable";
+}

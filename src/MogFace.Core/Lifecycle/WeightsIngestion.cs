@@ -1,0 +1,182 @@
+using System.Text.Json;
+using Azure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MogFace.Core.Families;
+using MogFace.Core.Storage;
+
+namespace MogFace.Core.Lifecycle;
+
+/// <summary>
+/// Turns uploaded weights into an immutable, validated version and makes it active (system.md, "The weights
+/// path", steps 2–3). Idempotent: the same bytes under the same name give the same version id and nothing is
+/// written twice. A bad model never throws (the blob trigger must not loop through the poison queue): it is
+/// recorded under <c>models/rejected/</c> and the pointer is left alone. Validations run one at a time (each
+/// loads a model on CPU); pointer updates are compare-and-swap, so concurrent uploads are all kept.
+/// </summary>
+internal sealed class WeightsIngestion(
+    ModelRegistry registry,
+    ModelValidator validator,
+    IOptions<MogFaceOptions> options,
+    TimeProvider time,
+    MogFaceMetrics metrics,
+    ILogger<WeightsIngestion> logger) : IWeightsIngestion
+{
+    private readonly SemaphoreSlim _validation = new(1, 1);
+
+    public async Task<IngestionOutcome> IngestBlobAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var name = ModelVersion.SafeName(blobName);
+        if (blobName.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            // A manifest: it is read when its model arrives (upload the manifest first).
+            return IngestionOutcome.Reject(name, RejectionCodes.NotAModel, $"weights/{blobName} is a manifest, not a model; nothing to ingest.");
+        }
+        try
+        {
+            var size = await registry.GetWeightsSizeAsync(blobName, cancellationToken);
+            if (size is null)
+                return IngestionOutcome.Reject(name, RejectionCodes.NotFound, $"weights/{blobName} does not exist.");
+            if (size > options.Value.MaxModelBytes)
+                return await RejectAsync(name, blobName, RejectionCodes.TooLarge, TooLargeReason(size.Value), null, size.Value, cancellationToken);
+
+            ModelManifest? manifest = null;
+            var manifestBlob = Path.ChangeExtension(blobName, ".json");
+            if (!string.Equals(manifestBlob, blobName, StringComparison.Ordinal)
+                && await registry.ReadWeightsTextAsync(manifestBlob, cancellationToken) is { } json)
+            {
+                try
+                {
+                    manifest = ModelManifest.Parse(json);
+                }
+                catch (JsonException ex)
+                {
+                    return await RejectAsync(name, blobName, RejectionCodes.BadManifest,
+                        $"weights/{manifestBlob} is not a valid manifest: {ex.Message}", null, size.Value, cancellationToken);
+                }
+            }
+            await using var content = await registry.OpenWeightsAsync(blobName, cancellationToken);
+            return await IngestAsync(blobName, content, manifest, cancellationToken);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            return StorageUnavailable(name, ex);
+        }
+    }
+
+    public async Task<IngestionOutcome> IngestAsync(string blobName, Stream content, ModelManifest? manifest, CancellationToken cancellationToken)
+    {
+        var name = ModelVersion.SafeName(blobName);
+        try
+        {
+            var bytes = await ReadCappedAsync(content, options.Value.MaxModelBytes, cancellationToken);
+            if (bytes is null)
+            {
+                var size = content.CanSeek ? content.Length : options.Value.MaxModelBytes + 1;
+                return await RejectAsync(name, blobName, RejectionCodes.TooLarge, TooLargeReason(size), null, size, cancellationToken);
+            }
+            if (bytes.Length == 0)
+                return await RejectAsync(name, blobName, RejectionCodes.Empty, "The upload is empty (0 bytes).", null, 0, cancellationToken);
+
+            var sha = ModelVersion.Sha256Hex(bytes);
+            var version = ModelVersion.Id(name, sha);
+            if (await registry.GetVersionAsync(version, cancellationToken) is not null)
+            {
+                logger.LogInformation("weights/{Blob} is already registered as {Version}", blobName, version);
+                return IngestionOutcome.Accept(name, version, already: true);
+            }
+
+            ValidationResult result;
+            await _validation.WaitAsync(cancellationToken);
+            try
+            {
+                result = validator.Validate(bytes, manifest, version);
+            }
+            finally
+            {
+                _validation.Release();
+            }
+            if (!result.Passed)
+                return await RejectAsync(name, blobName, result.Code!, result.Reason!, sha, bytes.Length, cancellationToken);
+
+            var record = new VersionRecord
+            {
+                Version = version,
+                Name = name,
+                Family = result.Family!,
+                Sha256 = sha,
+                Size = bytes.Length,
+                SourceBlob = $"{options.Value.WeightsContainer}/{blobName}",
+                Created = time.GetUtcNow(),
+                Validation = result.Report,
+                Manifest = (result.Manifest ?? ModelManifest.Empty) with { Name = manifest?.Name ?? name, Sha256 = sha },
+            };
+            if (!await registry.RegisterVersionAsync(record, BinaryData.FromBytes(bytes), cancellationToken))
+            {
+                logger.LogInformation("{Version} was registered concurrently by another ingestion", version);
+                return IngestionOutcome.Accept(name, version, already: true);
+            }
+            await registry.UpdatePointerAsync(
+                pointer => PointerHistory.Activate(pointer, version, $"upload weights/{blobName}"), cancellationToken);
+            await registry.DeleteRejectionAsync(name, cancellationToken);
+            metrics.RecordAccepted(version);
+            logger.LogInformation("Registered weights/{Blob} as {Version} ({Family}, {Size} bytes) and made it active",
+                blobName, version, record.Family, bytes.Length);
+            return IngestionOutcome.Accept(name, version);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            return StorageUnavailable(name, ex);
+        }
+    }
+
+    private string TooLargeReason(long size) =>
+        $"The model is {size} bytes; the limit is {options.Value.MaxModelBytes} bytes (MogFace__MaxModelBytes).";
+
+    /// <summary>The whole stream, or null as soon as it passes <paramref name="cap"/> bytes.</summary>
+    private static async Task<byte[]?> ReadCappedAsync(Stream content, long cap, CancellationToken cancellationToken)
+    {
+        if (content.CanSeek && content.Length - content.Position > cap)
+            return null;
+        using var buffer = content.CanSeek ? new MemoryStream((int)Math.Min(content.Length - content.Position, int.MaxValue)) : new MemoryStream();
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = await content.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > cap)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private async Task<IngestionOutcome> RejectAsync(string name, string blobName, string code, string reason, string? sha, long size, CancellationToken cancellationToken)
+    {
+        metrics.RecordRejected(code);
+        logger.LogWarning("Rejected weights/{Blob} ({Code}): {Reason}", blobName, code, reason);
+        try
+        {
+            await registry.WriteRejectionAsync(
+                new RejectionRecord(name, reason, code, sha, size, $"{options.Value.WeightsContainer}/{blobName}", time.GetUtcNow()),
+                cancellationToken);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            logger.LogWarning("The rejection of weights/{Blob} could not be recorded: {Error}", blobName, ex.Message);
+        }
+        return IngestionOutcome.Reject(name, code, reason);
+    }
+
+    private IngestionOutcome StorageUnavailable(string name, Exception ex)
+    {
+        logger.LogError(ex, "Ingesting {Name} failed on storage; nothing was registered", name);
+        metrics.RecordRejected(RejectionCodes.StorageUnavailable);
+        return IngestionOutcome.Reject(name, RejectionCodes.StorageUnavailable,
+            $"The model registry is unavailable ({ex.Message}); nothing was registered, retry the upload.");
+    }
+
+    private static bool IsStorageFailure(Exception ex, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested
+        && ex is RequestFailedException or IOException or HttpRequestException or AggregateException or TimeoutException
+            or OperationCanceledException or JsonException or InvalidOperationException;
+}

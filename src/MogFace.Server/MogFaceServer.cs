@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MogFace.Core;
+using MogFace.Core.Http;
+
+namespace MogFace.Server;
+
+/// <summary>The server's wiring in one place, so Program.cs and the end-to-end tests build the very same app.</summary>
+public static class MogFaceServer
+{
+    public const int DefaultPort = 7071;
+
+    /// <param name="configure">Runs before the MogFace services are added (tests register their own BlobServiceClient here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // appsettings.json beside the binary, whatever the working directory (./run.sh runs from the repo root).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configure?.Invoke(builder);
+        builder.AddMogFaceServer();
+        var app = builder.Build();
+        app.MapMogFaceServer();
+        return app;
+    }
+
+    public static WebApplicationBuilder AddMogFaceServer(this WebApplicationBuilder builder)
+    {
+        BindLoopbackUnlessConfigured(builder);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddMogFaceCore(builder.Configuration);
+        builder.Services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(MogFaceOptions.Section));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<WeightsContainerScan>();
+        return builder;
+    }
+
+    public static WebApplication MapMogFaceServer(this WebApplication app)
+    {
+        var keys = app.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value;
+        if (keys.FunctionOpen)
+            app.Logger.LogWarning("No MogFace:FunctionKey or MogFace:AdminKey configured: POST /api/detect is open to anyone who can reach this address");
+        if (keys.AdminOpen)
+            app.Logger.LogWarning("No MogFace:AdminKey configured: the /api/models admin routes are open to anyone who can reach this address");
+        app.UseStatusCodePages();
+        app.MapMogFaceApi();
+        return app;
+    }
+
+    /// <summary>127.0.0.1:$PORT (default 7071) unless urls, http_ports or Kestrel endpoints are configured.</summary>
+    private static void BindLoopbackUnlessConfigured(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var configured = !string.IsNullOrEmpty(configuration["urls"])
+            || !string.IsNullOrEmpty(configuration["http_ports"])
+            || !string.IsNullOrEmpty(configuration["https_ports"])
+            || configuration.GetSection("Kestrel:Endpoints").Exists();
+        if (configured)
+            return;
+        var port = DefaultPort;
+        if (configuration["PORT"] is { Length: > 0 } text && (!int.TryParse(text, out port) || port is < 0 or > 65535))
+            throw new InvalidOperationException($"PORT must be a TCP port number; got '{text}'.");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+    }
+}

@@ -1,0 +1,25 @@
+using MogFace.Core.Families;
+
+namespace MogFace.Core.Tests.Infrastructure;
+
+/// <summary>The real BlazeFace weights and variants of them (distinct bytes, same network).</summary>
+internal static class TestWeights
+{
+    private static readonly Lazy<byte[]> LazyFront = new(() => RepoPaths.ReadWeights(RepoPaths.Front));
+    private static readonly Lazy<byte[]> LazyBack = new(() => RepoPaths.ReadWeights(RepoPaths.Back));
+
+    /// <summary>blazeface-front (128 px): "v1".</summary>
+    public static byte[] Front => LazyFront.Value;
+
+    /// <summary>blazeface-back (256 px): "v2", the default.</summary>
+    public static byte[] Back => LazyBack.Value;
+
+    /// <summary>The back model as a new file (another doc_string): a new version that detects the same.</summary>
+    public static byte[] BackVariant(string tag) => OnnxBytes.WithDocString(Back, $"variant {tag}");
+
+    public static byte[] FrontVariant(string tag) => OnnxBytes.WithDocString(Front, $"variant {tag}");
+
+    public static string VersionOf(string blobName, byte[] bytes) => ModelVersion.Id(blobName, ModelVersion.Sha256Hex(bytes));
+
+    public static ModelManifest? ManifestFor(string path) => ModelManifest.LoadBesideAsync(path).GetAwaiter().GetResult();
+}

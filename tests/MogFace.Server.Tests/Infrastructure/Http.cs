@@ -1,0 +1,67 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using MogFace.Core.Tests.Infrastructure;
+
+namespace MogFace.Server.Tests.Infrastructure;
+
+internal static class Http
+{
+    public static string Image(string name) => Path.Combine(RepoPaths.Images, name);
+
+    public static ByteArrayContent ImageContent(byte[] bytes, string? mediaType)
+    {
+        var content = new ByteArrayContent(bytes);
+        if (mediaType is not null)
+            content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        else
+            content.Headers.ContentType = null;
+        return content;
+    }
+
+    public static ByteArrayContent ImageFile(string name) =>
+        ImageContent(File.ReadAllBytes(Image(name)), name.EndsWith(".png") ? "image/png" : "image/jpeg");
+
+    /// <summary>Asserts an RFC 9457 answer: the status, problem+json, and the body's status/code/title/detail.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, int status, string code)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var json = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(status, json.GetProperty("status").GetInt32());
+        Assert.Equal(code, json.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("detail").GetString()));
+        Assert.StartsWith("https://", json.GetProperty("type").GetString());
+        return json;
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response, int status = 200)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+}
+
+/// <summary>A body whose length is unknown to HttpClient, so it goes chunked without Content-Length.</summary>
+internal sealed class UnknownLengthStream(byte[] bytes) : Stream
+{
+    private int _position;
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var n = Math.Min(Math.Min(count, 16 * 1024), bytes.Length - _position);
+        Array.Copy(bytes, _position, buffer, offset, n);
+        _position += n;
+        return n;
+    }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
