@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -28,6 +31,34 @@ public static class DetectHandler
     public const int MaxBatchImages = 16;
 
     public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var result = await HandleCoreAsync(request, models, options, cancellationToken);
+        Record(request.HttpContext, result, start);
+        return result;
+    }
+
+    /// <summary>
+    /// Detect latency per served version, or an error tagged with the problem's code, on the MogFace meter
+    /// (what <c>stats</c> in the health response and OpenTelemetry read).
+    /// </summary>
+    private static void Record(HttpContext context, IResult result, long start)
+    {
+        if (context.RequestServices?.GetService<MogFaceMetrics>() is not { } metrics)
+            return;
+        var version = context.Response.Headers[ModelVersionHeader].ToString();
+        if (result is IStatusCodeHttpResult { StatusCode: >= 400 } failed)
+        {
+            var code = (result as ProblemHttpResult)?.ProblemDetails.Extensions.TryGetValue("code", out var c) == true ? c?.ToString() : null;
+            metrics.RecordDetectError(version.Length > 0 ? version : null, code ?? failed.StatusCode!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else if (version.Length > 0)
+        {
+            metrics.RecordDetect(version, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+    }
+
+    private static async Task<IResult> HandleCoreAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var limits = settings.ImageLimits;
