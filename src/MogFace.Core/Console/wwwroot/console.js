@@ -710,7 +710,7 @@
       series.push({ color: colorFor(version), points: s.p50 });
       series.push({ color: colorFor(version), points: s.p99, dash: "5 3" });
     }
-    chart($("chart-latency"), series, now, { unit: " ms" });
+    chart($("chart-latency"), series, now);
     const legend = $("latency-legend");
     legend.replaceChildren(el("li", { text: "solid p50, dashed p99" }), ...Array.from(latency.keys()).map((v) => {
       const swatch = el("span", { class: "swatch" });
@@ -733,9 +733,10 @@
   }
 
   function niceMax(v, integer) {
-    if (!(v > 0)) return integer ? 1 : 1;
+    if (integer) return Math.max(2, Math.ceil(v / 2) * 2); // whole-number ticks at 0, max/2, max
+    if (!(v > 0)) return 1;
     const exp = Math.pow(10, Math.floor(Math.log10(v)));
-    for (const m of [1, 2, 2.5, 5, 10]) if (m * exp >= v) return integer ? Math.max(1, Math.ceil(m * exp)) : m * exp;
+    for (const m of [1, 2, 2.5, 5, 10]) if (m * exp >= v) return m * exp;
     return 10 * exp;
   }
 
@@ -752,7 +753,7 @@
 
   /** A small time-series chart: x = the last minutes (see chartSpan), y = 0..nice max, 3 grid lines. */
   function chart(root, series, now, { unit = "", integer = false } = {}) {
-    const W = 480, H = 160, L = 44, R = 8, T = 8, B = 20;
+    const W = 480, H = 160, L = 48, R = 8, T = 8, B = 20;
     const span = chartSpan(now);
     const x0 = now - span;
     const all = series.flatMap((s) => s.points).filter(([t]) => t >= x0);
@@ -763,7 +764,7 @@
     for (let g = 0; g <= 2; g++) {
       const v = (max * g) / 2;
       nodes.push(svg("line", { class: g === 0 ? "axis" : "grid", x1: L, x2: W - R, y1: Y(v), y2: Y(v) }));
-      const label = integer ? String(Math.round(v)) : v >= 10 ? String(Math.round(v)) : v.toFixed(v === 0 ? 0 : 1);
+      const label = v >= 10000 ? Math.round(v / 1000) + "k" : integer || v >= 10 ? String(Math.round(v)) : v.toFixed(v === 0 ? 0 : 1);
       nodes.push(svg("text", { x: L - 4, y: Y(v) + 3, "text-anchor": "end" }, label + (g === 2 ? unit : "")));
     }
     for (const [label, t] of [[spanLabel(span), x0], [spanLabel(span / 2), now - span / 2], ["now", now]]) {
