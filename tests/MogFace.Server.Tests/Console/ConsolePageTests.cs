@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using MogFace.Core.OperatorConsole;
 using MogFace.Core.Tests.Infrastructure;
 using MogFace.Server.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -149,6 +150,36 @@ public sealed class ConsolePageTests(ConsoleBrowserFixture fixture)
         await Expect(page.Locator("#latency-legend li")).ToHaveCountAsync(3);
 
         await ConsoleBrowserFixture.ScreenshotAsync(page, "console-status.png");
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task T5_The_same_page_works_under_the_functions_api_prefix()
+    {
+        // The Functions app serves these bytes at /api/console/ (ConsoleFunction → ConsoleHandler). The Functions
+        // host cannot run here, so the browser gets them for that path from the handler's own asset table,
+        // on the server's origin, and the page must find the API at /api (not /api/api).
+        var page = await fixture.Browser.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await page.RouteAsync("**/api/console/**", async route =>
+        {
+            var path = new Uri(route.Request.Url).AbsolutePath["/api/console/".Length..];
+            var asset = ConsoleAssets.Find(path);
+            if (asset is null)
+                await route.FulfillAsync(new() { Status = 404 });
+            else
+                await route.FulfillAsync(new() { Status = 200, ContentType = asset.ContentType, BodyBytes = asset.Content.ToArray() });
+        });
+        await page.GotoAsync(new Uri(fixture.Server.BaseAddress, "/api/console/").ToString());
+
+        Assert.Equal("/api", await page.GetAttributeAsync("html", "data-api"));
+        await Expect(page.Locator("#header-model")).ToHaveTextAsync("serving " + fixture.BackVersion);
+        await page.FillAsync("#api-key", ConsoleBrowserFixture.FunctionKey);
+        await page.ClickAsync("#key-form button[type=submit]");
+        await page.SetInputFilesAsync("#detect-file", Http.Image("grace_hopper_512x512.jpg"));
+        await Expect(page.Locator("#detect-stage")).ToHaveAttributeAsync("data-faces", "1");
         Assert.Empty(errors);
         await page.CloseAsync();
     }
