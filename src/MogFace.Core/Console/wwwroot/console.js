@@ -358,12 +358,16 @@
 
   // ---------------------------------------------------------------- 2. Models
 
-  const models = { view: null, serverSkewMs: 0, inflight: false, versionsKey: "", rejectedKey: "", busy: false };
+  const models = { view: null, serverSkewMs: 0, inflight: false, again: false, versionsKey: "", rejectedKey: "", busy: false };
 
   function serverNow() { return Date.now() + models.serverSkewMs; }
 
   async function refreshModels({ force = false } = {}) {
-    if (models.inflight) return;
+    if (models.inflight) {
+      // A poll is under way and may predate an action that just finished: run once more after it.
+      if (force) models.again = true;
+      return;
+    }
     const key = keyStore.get();
     if (!force && authFailedWith !== null && authFailedWith === key) return;
     models.inflight = true;
@@ -385,6 +389,10 @@
       renderModels();
     } finally {
       models.inflight = false;
+      if (models.again) {
+        models.again = false;
+        refreshModels({ force: true });
+      }
     }
   }
 
