@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using MogFace.Core.Tests.Infrastructure;
 using MogFace.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MogFace.Server.Tests;
 
@@ -128,6 +129,10 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         await _server.Weights.GetBlobClient("front.onnx").UploadAsync(RepoPaths.Back, overwrite: true);
         await WaitUntilAsync(async () =>
             (await _server.Weights.GetBlobClient("front.onnx").GetPropertiesAsync()).Value.Metadata.TryGetValue("mogface_ingested", out var v) && v.StartsWith("front-") && v != front);
+
+        // 6. A restarted server (a fresh scan) skips every marked blob: nothing is ingested twice.
+        var restarted = ActivatorUtilities.CreateInstance<WeightsContainerScan>(_server.App.Services);
+        Assert.Equal(0, await restarted.ScanOnceAsync(_server.Weights, CancellationToken.None));
     }
 
     private static async Task<string?> DetectVersionAsync(HttpClient client, byte[] image, string clientId)

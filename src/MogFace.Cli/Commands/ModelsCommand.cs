@@ -15,6 +15,9 @@ internal static class ModelsCommand
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
+    // For people reading a terminal: no \u002B for '+' in timestamps.
+    private static readonly JsonSerializerOptions Pretty = new(MogFaceJson.Indented) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create()
     {
         var url = new Option<string?>("--url") { Description = $"Service base URL (default: $MOGFACE_URL, else {DefaultUrl}).", Recursive = true };
@@ -86,7 +89,7 @@ internal static class ModelsCommand
             }
             try
             {
-                Console.Out.WriteLine(JsonNode.Parse(body)?.ToJsonString(MogFaceJson.Indented) ?? body);
+                Console.Out.WriteLine(JsonNode.Parse(body)?.ToJsonString(Pretty) ?? body);
             }
             catch (JsonException)
             {
