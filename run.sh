@@ -82,6 +82,6 @@ if curl_admin "$url/api/models" | grep -q '"versions":\[\]'; then
   done
 fi
 
-log "serving on ${url}  (health: ${url}/api/health, detect: POST ${url}/api/detect; Ctrl-C stops)"
+log "serving on ${url}  (console: ${url}/, health: ${url}/api/health, detect: POST ${url}/api/detect; Ctrl-C stops)"
 curl -s "$url/api/health" >&2 && echo >&2
 wait "$server"

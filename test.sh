@@ -6,9 +6,11 @@ root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Debian packages the tests need: OpenCV and ONNX for the MogFace parity fixtures and test model.
+# Debian packages the tests need: OpenCV and ONNX for the MogFace parity fixtures and test model; chromium
+# (and a font) for the operator console's browser tests, driven by Playwright without its browser download.
 export MOGFACE_SETUP_TEST=1
-export MOGFACE_TEST_APT_PACKAGES="${MOGFACE_TEST_APT_PACKAGES:-python3-numpy python3-onnx python3-opencv shellcheck}"
+export MOGFACE_TEST_APT_PACKAGES="${MOGFACE_TEST_APT_PACKAGES:-python3-numpy python3-onnx python3-opencv shellcheck chromium fonts-dejavu-core}"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 bash scripts/setup.sh
 
 results="$root/TestResults"

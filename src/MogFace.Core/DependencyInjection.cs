@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MogFace.Core.Inference;
 using MogFace.Core.Lifecycle;
 using MogFace.Core.Storage;
+using MogFace.Core.Telemetry;
 
 namespace MogFace.Core;
 
@@ -17,7 +19,7 @@ public static class DependencyInjection
     /// Registers the detection engine and the model lifecycle: <see cref="MogFaceOptions"/> bound from the
     /// <c>MogFace</c> section, the Blob Storage client from <c>AzureWebJobsStorage</c>, the registry,
     /// <see cref="IWeightsIngestion"/>, <see cref="IModelAdmin"/>, <see cref="IModelProvider"/> (the model
-    /// host), the model watcher as a hosted service, <see cref="MogFaceMetrics"/> and
+    /// host), the model watcher as a hosted service, <see cref="MogFaceMetrics"/>, <see cref="ServiceStats"/> and
     /// <see cref="TimeProvider.System"/>. Everything is added with TryAdd: register your own
     /// <see cref="BlobServiceClient"/> or <see cref="TimeProvider"/> first to replace them.
     /// </summary>
@@ -35,7 +37,14 @@ public static class DependencyInjection
         services.AddLogging();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<MogFaceMetrics>();
+        // ServiceStats listens to the DI meter (scope = the IMeterFactory) and is created before the metrics
+        // it reads, so the first swap at startup is counted too.
+        services.TryAddSingleton(sp => new ServiceStats(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMeterFactory>()));
+        services.TryAddSingleton(sp =>
+        {
+            sp.GetRequiredService<ServiceStats>();
+            return new MogFaceMetrics(sp.GetRequiredService<IMeterFactory>());
+        });
         services.TryAddSingleton(_ => BlobServiceClientFactory.Create(configuration));
         services.TryAddSingleton(sp => new SessionFactory(
             sp.GetRequiredService<IOptions<MogFaceOptions>>().Value.Inference, sp.GetService<ILogger<SessionFactory>>()));

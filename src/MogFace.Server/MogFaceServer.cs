@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MogFace.Core;
 using MogFace.Core.Http;
 using MogFace.Core.Telemetry;
+using MogFace.Core.OperatorConsole;
 
 namespace MogFace.Server;
 
@@ -44,6 +45,7 @@ public static class MogFaceServer
             app.Logger.LogWarning("No MogFace:AdminKey configured: the /api/models admin routes are open to anyone who can reach this address");
         app.UseStatusCodePages();
         app.MapMogFaceApi();
+        app.MapMogFaceConsole(); // the operator console at / and /console/ (anonymous; it asks for keys itself)
         return app;
     }
 

@@ -41,6 +41,7 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite)
         request = host.Request("GET", "/api/health");
         var after = (await FunctionsHost.ExecuteAsync(request, health.Run(request))).AssertJson();
         Assert.Equal(version, after.GetProperty("modelVersion").GetString());
+        Assert.True(after.GetProperty("stats").GetProperty("swaps").GetInt64() >= 1, "health carries the stats the console charts");
 
         // Detect: raw body, and a multipart batch.
         request = host.Request("POST", "/api/detect", Image("sample5.jpg"), "image/jpeg");

@@ -29,13 +29,14 @@ public sealed class FunctionsMetadataTests
     public void Every_function_is_there_and_nothing_else()
     {
         Assert.Equal(
-            ["ActivateModel", "ClearCanary", "Detect", "Health", "IngestWeightsBlob", "IngestWeightsEventGrid", "ListModels", "RollbackModel", "SetCanary", "UploadModel"],
+            ["ActivateModel", "ClearCanary", "Console", "Detect", "Health", "IngestWeightsBlob", "IngestWeightsEventGrid", "ListModels", "RollbackModel", "SetCanary", "UploadModel"],
             Functions.Keys.Order().ToArray());
     }
 
     [Theory]
     [InlineData("Detect", "detect", "post", "Function")]
     [InlineData("Health", "health", "get", "Anonymous")]
+    [InlineData("Console", "console/{*path}", "get", "Anonymous")]
     [InlineData("ListModels", "models", "get", "Admin")]
     [InlineData("UploadModel", "models", "post", "Admin")]
     [InlineData("ActivateModel", "models/{version}/activate", "post", "Admin")]

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using MogFace.Core.Telemetry;
 using MogFace.Core.Lifecycle;
 
 namespace MogFace.Core.Http;
@@ -15,7 +17,8 @@ public static class HealthHandler
             return Problems.NotReady(context, options.Value.PollInterval, models.InstanceId);
         context.Response.Headers[DetectHandler.ModelVersionHeader] = lease.Model.Version;
         return Results.Json(
-            new HealthResponse("ok", lease.Model.Version, models.InstanceId, lease.Model.Provider, lease.IsCanary ? true : null),
+            new HealthResponse("ok", lease.Model.Version, models.InstanceId, lease.Model.Provider, lease.IsCanary ? true : null,
+                context.RequestServices?.GetService<ServiceStats>()?.Snapshot()),
             MogFaceJson.Options);
     }
 
@@ -23,4 +26,5 @@ public static class HealthHandler
 }
 
 /// <param name="Canary">Set (true) only when the version reported is the canary's.</param>
-public sealed record HealthResponse(string Status, string ModelVersion, string Instance, string Provider, bool? Canary);
+/// <param name="Stats">This instance's request, latency, swap and ingestion numbers (the console charts them).</param>
+public sealed record HealthResponse(string Status, string ModelVersion, string Instance, string Provider, bool? Canary, StatsSnapshot? Stats = null);
