@@ -62,6 +62,13 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
             Assert.Equal(200, (int)detect.StatusCode);
             Assert.Equal(front, detect.Headers.GetValues("X-Model-Version").Single());
         }
+        using (var health = await client.GetAsync("api/health"))
+        {
+            // The 503 before the first model was a server-side failure: it counts for the error-rate alert.
+            var stats = (await Http.JsonAsync(health)).GetProperty("stats");
+            Assert.Equal(1, stats.GetProperty("errors").GetInt64());
+            Assert.Equal(1, stats.GetProperty("requests").GetInt64());
+        }
 
         // 2. Upload through the admin route: 201, becomes active, detect answers with it.
         string back;

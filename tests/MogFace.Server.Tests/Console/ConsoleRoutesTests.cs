@@ -80,7 +80,8 @@ public sealed class ConsoleRoutesTests(ConsoleBrowserFixture fixture)
         var stats = (await Http.JsonAsync(health)).GetProperty("stats");
 
         Assert.True(stats.GetProperty("requests").GetInt64() >= 1);
-        Assert.True(stats.GetProperty("errors").GetInt64() >= 1);
+        // A client's undecodable image is its own mistake, not a server error: the error-rate alert stays quiet.
+        Assert.Equal(0, stats.GetProperty("errors").GetInt64());
         Assert.True(stats.GetProperty("swaps").GetInt64() >= 1, "the first model load is a swap");
         Assert.True(stats.GetProperty("ingestionsAccepted").GetInt64() >= 1);
         Assert.True(stats.TryGetProperty("at", out _));
