@@ -69,20 +69,11 @@ internal static class EngineBenchmark
             Stats.Of(stages.Select(s => s.Total).ToList()), Stats.Of(raw));
     }
 
-    /// <summary>An input of the shape the pipeline feeds (dynamic axes take the image's size).</summary>
+    /// <summary>An input of the shape the pipeline feeds for this image.</summary>
     private static OrtValue RawInput(FaceModel model, int width, int height)
     {
-        var input = model.Signature.Inputs[0];
-        var shape = input.Shape.Select(d => (long)d).ToArray();
-        if (shape.Length == 4 && shape[1] == 3) // NCHW with dynamic H, W
-        {
-            if (shape[2] < 0) shape[2] = height;
-            if (shape[3] < 0) shape[3] = width;
-        }
-        for (var i = 0; i < shape.Length; i++)
-            if (shape[i] < 0) shape[i] = 1;
-        var data = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        return OrtValue.CreateTensorValueFromMemory(data, shape);
+        var shape = model.Pipeline.InputShape(width, height);
+        return OrtValue.CreateTensorValueFromMemory(new float[shape.Aggregate(1L, (a, b) => a * b)], shape);
     }
 
     public static string Markdown(IEnumerable<Row> rows)

@@ -16,4 +16,7 @@ public interface IFacePipeline : IDisposable
     /// else a description of the problem. Used to validate uploads and to warm a session before it serves.
     /// </summary>
     string? SmokeTest();
+
+    /// <summary>The network input shape a serving detect feeds for an image of this size (benchmarks compare with a bare Run of it).</summary>
+    long[] InputShape(int width, int height);
 }

@@ -22,58 +22,61 @@ public readonly record struct Letterbox(int SourceWidth, int SourceHeight, int T
     {
         if (target.Length != TargetWidth * TargetHeight * 3)
             throw new ArgumentException("Target buffer has the wrong size.", nameof(target));
-        var (x0, x1, wx, xInside) = SampleAxis(TargetWidth, PadX, Scale, SourceWidth);
-        var (y0, y1, wy, yInside) = SampleAxis(TargetHeight, PadY, Scale, SourceHeight);
-        var pixels = source.Data.Span;
         var stride = source.Width * 3;
-        for (var v = 0; v < TargetHeight; v++)
+        var (x0, x1, wx, xFirst, xEnd) = SampleAxis(TargetWidth, PadX, Scale, SourceWidth, elementSize: 3);
+        var (y0, y1, wy, yFirst, yEnd) = SampleAxis(TargetHeight, PadY, Scale, SourceHeight, elementSize: stride);
+        var pixels = source.Data.Span;
+        var rowLength = TargetWidth * 3;
+        // Padding rows and the padding columns of every row, in bulk.
+        target[..(yFirst * rowLength)].Fill(add);
+        target[(yEnd * rowLength)..].Fill(add);
+        for (var v = yFirst; v < yEnd; v++)
         {
-            var row = target.Slice(v * TargetWidth * 3, TargetWidth * 3);
-            if (!yInside[v])
-            {
-                row.Fill(add);
-                continue;
-            }
-            var top = pixels.Slice(y0[v] * stride, stride);
-            var bottom = pixels.Slice(y1[v] * stride, stride);
+            var row = target.Slice(v * rowLength, rowLength);
+            row[..(xFirst * 3)].Fill(add);
+            row[(xEnd * 3)..].Fill(add);
+            var top = pixels.Slice(y0[v], stride);
+            var bottom = pixels.Slice(y1[v], stride);
             var fy = wy[v];
-            for (var u = 0; u < TargetWidth; u++)
+            for (var u = xFirst; u < xEnd; u++)
             {
-                var o = u * 3;
-                if (!xInside[u])
-                {
-                    row[o] = row[o + 1] = row[o + 2] = add;
-                    continue;
-                }
-                int a = x0[u] * 3, b = x1[u] * 3;
+                int a = x0[u], b = x1[u], o = u * 3;
                 var fx = wx[u];
                 for (var c = 0; c < 3; c++)
                 {
-                    var t = top[a + c] + (top[b + c] - top[a + c]) * fx;
-                    var d = bottom[a + c] + (bottom[b + c] - bottom[a + c]) * fx;
+                    float t = top[a + c], d = bottom[a + c];
+                    t += (top[b + c] - t) * fx;
+                    d += (bottom[b + c] - d) * fx;
                     row[o + c] = (t + (d - t) * fy) * multiply + add;
                 }
             }
         }
     }
 
-    /// <summary>Per target index: the two source neighbours, the weight of the second, and whether it lies on the image.</summary>
-    private static (int[] I0, int[] I1, float[] W, bool[] Inside) SampleAxis(int targetSize, float pad, float scale, int sourceSize)
+    /// <summary>
+    /// Per target index: the offsets (index × <paramref name="elementSize"/>) of the two source neighbours and the weight of the second,
+    /// plus the range [first, end) of target indices whose pixel centre lies on the image.
+    /// </summary>
+    private static (int[] I0, int[] I1, float[] W, int First, int End) SampleAxis(int targetSize, float pad, float scale, int sourceSize, int elementSize)
     {
         var i0 = new int[targetSize];
         var i1 = new int[targetSize];
         var w = new float[targetSize];
-        var inside = new bool[targetSize];
+        int first = targetSize, end = 0;
         for (var t = 0; t < targetSize; t++)
         {
             var centre = t + 0.5f;
-            inside[t] = centre >= pad && centre < pad + sourceSize * scale;
+            if (centre >= pad && centre < pad + sourceSize * scale)
+            {
+                first = Math.Min(first, t);
+                end = t + 1;
+            }
             var s = Math.Clamp((centre - pad) / scale - 0.5f, 0f, sourceSize - 1);
             var lo = (int)s;
-            i0[t] = lo;
-            i1[t] = Math.Min(lo + 1, sourceSize - 1);
+            i0[t] = lo * elementSize;
+            i1[t] = Math.Min(lo + 1, sourceSize - 1) * elementSize;
             w[t] = s - lo;
         }
-        return (i0, i1, w, inside);
+        return (i0, i1, w, Math.Min(first, end), end);
     }
 }

@@ -80,6 +80,8 @@ internal sealed class BlazeFacePipeline : IFacePipeline
         X2 = Math.Clamp(c.X2, 0, width), Y2 = Math.Clamp(c.Y2, 0, height),
     };
 
+    public long[] InputShape(int width, int height) => (long[])_inputShape.Clone();
+
     public void Dispose() => _runOptions.Dispose();
 
     public string? SmokeTest()

@@ -79,7 +79,7 @@ internal sealed class MogFacePipeline : IFacePipeline
             : MogFacePostprocessing.Serving(options.Threshold ?? _threshold, _nmsThreshold, _preNmsTopK, maxKept);
         // Evaluation follows the official single-scale test's resize unless the manifest names a policy.
         var policy = options.Evaluation && !_resizeNamed ? MogFaceResizePolicy.Shrink : _resize;
-        var factor = _binding.IsFixedSize ? FitFactor(image) : MogFacePreprocessing.Factor(policy, image.Width, image.Height);
+        var factor = _binding.IsFixedSize ? FitFactor(image.Width, image.Height) : MogFacePreprocessing.Factor(policy, image.Width, image.Height);
         var (inputWidth, inputHeight) = MogFacePreprocessing.InputSize(image.Width, image.Height, factor);
         if (inputWidth < 1 || inputHeight < 1)
             factor = 1.0; // a sliver (e.g. 5000×1) would shrink to nothing: the reference fails there, we run it at native size
@@ -120,7 +120,7 @@ internal sealed class MogFacePipeline : IFacePipeline
             var source = image;
             if (pass.Flip)
                 source = mirrored ??= MogFacePreprocessing.Mirror(image);
-            var factor = _binding.IsFixedSize ? FitFactor(image) : pass.Shrink;
+            var factor = _binding.IsFixedSize ? FitFactor(image.Width, image.Height) : pass.Shrink;
             var candidates = RunPass(source, factor, clock, (conf, loc, anchors) => MogFaceDecoder.Select(conf, loc, anchors, perPass, factor));
             var start = StageClock.Now();
             foreach (var c in perPass.Suppress(candidates))
@@ -191,9 +191,16 @@ internal sealed class MogFacePipeline : IFacePipeline
         }
     }
 
+    public long[] InputShape(int width, int height)
+    {
+        var factor = _binding.IsFixedSize ? FitFactor(width, height) : MogFacePreprocessing.Factor(_resize, width, height);
+        var (w, h) = MogFacePreprocessing.InputSize(width, height, factor);
+        return [1, 3, _binding.FixedHeight ?? h, _binding.FixedWidth ?? w];
+    }
+
     /// <summary>A fixed-size export: the largest factor whose resized image fits its input (padded bottom/right).</summary>
-    private double FitFactor(RgbPixels image) =>
-        Math.Min((double)_binding.FixedWidth!.Value / image.Width, (double)_binding.FixedHeight!.Value / image.Height);
+    private double FitFactor(int width, int height) =>
+        Math.Min((double)_binding.FixedWidth!.Value / width, (double)_binding.FixedHeight!.Value / height);
 
     private static Candidate Clip(Candidate c, int width, int height) => c with
     {
