@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Azure;
+using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using MogFace.Core.Families;
@@ -7,7 +8,7 @@ using MogFace.Core.Families;
 namespace MogFace.Cli.Commands;
 
 /// <summary>
-/// <c>mogface publish &lt;file.onnx&gt; [--name n] [--manifest m.json] [--connection-string …] [--container weights]</c>:
+/// <c>mogface publish &lt;file.onnx&gt; [--name n] [--manifest m.json] [--connection-string … | --blob-service-uri …] [--container weights]</c>:
 /// uploads the manifest first (<c>weights/&lt;name&gt;.json</c>), then the weights (<c>weights/&lt;name&gt;.onnx</c>),
 /// which starts ingestion (Functions blob trigger or the server's container scan).
 /// </summary>
@@ -24,8 +25,12 @@ internal static class PublishCommand
         {
             Description = "Storage connection string (default: $AzureWebJobsStorage, else the Azurite development account).",
         };
+        var blobUri = new Option<Uri?>("--blob-service-uri")
+        {
+            Description = "Blob endpoint for Entra ID sign-in instead of a connection string (default: $AzureWebJobsStorage__blobServiceUri).",
+        };
         var container = new Option<string?>("--container") { Description = "Weights container (default: $MogFace__WeightsContainer, else weights)." };
-        var command = new Command("publish", "Upload weights (and their manifest) to the weights container.") { file, name, manifest, connection, container };
+        var command = new Command("publish", "Upload weights (and their manifest) to the weights container.") { file, name, manifest, connection, blobUri, container };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var model = parse.GetValue(file)!;
@@ -42,14 +47,13 @@ internal static class PublishCommand
             var stem = parse.GetValue(name) is { Length: > 0 } n ? n : Path.GetFileNameWithoutExtension(model.Name);
             if (stem.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
                 stem = stem[..^5];
-            var connectionString = parse.GetValue(connection)
-                ?? (Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } env ? env : DevelopmentStorage);
+            var service = ServiceClient(parse.GetValue(connection), parse.GetValue(blobUri));
             var containerName = parse.GetValue(container)
                 ?? (Environment.GetEnvironmentVariable("MogFace__WeightsContainer") is { Length: > 0 } c ? c : "weights");
 
             try
             {
-                var client = new BlobServiceClient(connectionString).GetBlobContainerClient(containerName);
+                var client = service.GetBlobContainerClient(containerName);
                 await client.CreateIfNotExistsAsync(cancellationToken: ct);
                 if (manifestFile.Exists)
                 {
@@ -72,12 +76,42 @@ internal static class PublishCommand
             {
                 throw new CliException($"storage: {ex.Status} {ex.ErrorCode}: {ex.Message.Split('\n')[0]}");
             }
-            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is RequestFailedException))
             {
-                throw new CliException($"storage connection string: {ex.Message}");
+                // The SDK's retries all failed (storage down or unreachable).
+                throw new CliException($"storage at {service.Uri} unreachable after retries: {ex.InnerExceptions[0].Message.Split('\n')[0]}");
+            }
+            catch (AuthenticationFailedException ex)
+            {
+                throw new CliException($"sign-in for {service.Uri} failed (az login?): {ex.Message.Split('\n')[0]}");
             }
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// An explicit connection string or blob endpoint wins; then the app's own settings: identity-based
+    /// <c>AzureWebJobsStorage__blobServiceUri</c> (deployed accounts allow no shared keys), then the
+    /// <c>AzureWebJobsStorage</c> connection string, then Azurite.
+    /// </summary>
+    internal static BlobServiceClient ServiceClient(string? connectionString, Uri? blobServiceUri)
+    {
+        blobServiceUri ??= connectionString is null && Environment.GetEnvironmentVariable("AzureWebJobsStorage__blobServiceUri") is { Length: > 0 } uri
+            ? new Uri(uri)
+            : null;
+        // A few quick retries: an interactive command should fail in seconds, not after the SDK's default minute.
+        var options = new BlobClientOptions { Retry = { MaxRetries = 3, Delay = TimeSpan.FromMilliseconds(500) } };
+        if (blobServiceUri is not null)
+            return new BlobServiceClient(blobServiceUri, new DefaultAzureCredential(), options);
+        connectionString ??= Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } env ? env : DevelopmentStorage;
+        try
+        {
+            return new BlobServiceClient(connectionString, options);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            throw new CliException($"storage connection string: {ex.Message}");
+        }
     }
 }
