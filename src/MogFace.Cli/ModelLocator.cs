@@ -32,12 +32,10 @@ internal static class ModelLocator
     public static async Task<FaceModel> LoadAsync(FileInfo? model, InferenceOptions? options = null, CancellationToken cancellationToken = default)
     {
         var path = Resolve(model);
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-        var manifest = await ModelManifest.LoadBesideAsync(path, cancellationToken);
-        var version = ModelVersion.Id(manifest?.Name ?? Path.GetFileName(path), ModelVersion.Sha256Hex(bytes));
         try
         {
-            return FaceModel.Load(new SessionFactory(options ?? new InferenceOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }), bytes, manifest, version);
+            var factory = new SessionFactory(options ?? new InferenceOptions { ExecutionProvider = ExecutionProviderPreference.Cpu });
+            return await FaceModel.LoadFileAsync(factory, path, cancellationToken);
         }
         catch (ModelFormatException ex)
         {

@@ -1,17 +1,12 @@
 using MogFace.Core.Detection;
-using MogFace.Core.Families;
 using MogFace.Core.Inference;
 
 namespace MogFace.Tests.Shared;
 
-/// <summary>Loads the real BlazeFace weights the way the service does (manifest beside the file, CPU).</summary>
+/// <summary>Loads real weights the way the CLI does (manifest beside the file), on CPU.</summary>
 public static class ModelFiles
 {
-    public static FaceModel Load(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        var manifest = ModelManifest.LoadBesideAsync(path).GetAwaiter().GetResult();
-        var version = ModelVersion.Id(manifest?.Name ?? Path.GetFileName(path), ModelVersion.Sha256Hex(bytes));
-        return FaceModel.Load(new SessionFactory(new InferenceOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }), bytes, manifest, version);
-    }
+    public static FaceModel Load(string path) =>
+        FaceModel.LoadFileAsync(new SessionFactory(new InferenceOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }), path)
+            .GetAwaiter().GetResult();
 }

@@ -49,6 +49,18 @@ public sealed class FaceModel : IDisposable
     public static FaceModel Load(SessionFactory factory, string path, ModelManifest? manifest, string version) =>
         Create(() => factory.Create(path), manifest, version);
 
+    /// <summary>
+    /// A model file as a local tool sees it: the manifest beside it (<c>&lt;name&gt;.json</c>) when present, and
+    /// the same content-addressed version id the service would give it (<c>&lt;name&gt;-&lt;sha12&gt;</c>).
+    /// </summary>
+    public static async Task<FaceModel> LoadFileAsync(SessionFactory factory, string path, CancellationToken cancellationToken = default)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        var manifest = await ModelManifest.LoadBesideAsync(path, cancellationToken);
+        var version = ModelVersion.Id(manifest?.Name ?? Path.GetFileName(path), ModelVersion.Sha256Hex(bytes));
+        return Load(factory, bytes, manifest, version);
+    }
+
     private static FaceModel Create(Func<SessionHandle> open, ModelManifest? manifest, string version)
     {
         SessionHandle session;
