@@ -164,6 +164,26 @@ var appSettings = [
     name: 'MogFace__MaxImagePixels'
     value: string(maxImagePixels)
   }
+  {
+    name: 'MogFace__MaxModelBytes'
+    value: '1073741824'
+  }
+  {
+    name: 'MogFace__QualityGate'
+    value: 'true'
+  }
+  {
+    name: 'MogFace__IntraOpThreads'
+    value: '0'
+  }
+  {
+    name: 'MogFace__LoadRetryDelay'
+    value: '00:00:02'
+  }
+  {
+    name: 'MogFace__LoadRetryMaxDelay'
+    value: '00:02:00'
+  }
   // Two blob triggers share one handler: in Azure the Event Grid one (can wake the app from zero), the
   // polling one only locally (Azurite has no Event Grid).
   {

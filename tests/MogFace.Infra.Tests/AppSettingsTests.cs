@@ -43,6 +43,27 @@ public sealed class AppSettingsTests(CompiledTemplateFixture fixture)
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     ];
 
+    /// <summary>
+    /// Options the Functions app binds but that must stay unset: InstanceId (default: the replica name the
+    /// platform provides; one fixed value would make every replica the same instance). FunctionKey and
+    /// AdminKey belong to the standalone server only (the Functions host manages its own keys).
+    /// </summary>
+    private static readonly HashSet<string> OptionsLeftUnset = ["InstanceId"];
+
+    [Fact]
+    public void EveryMogFaceOption_TheCodeBinds_IsInTheLocalSample()
+    {
+        // Read the options class from source: the infra tests do not build against the app.
+        var source = System.IO.File.ReadAllText(RepoPaths.File("src", "MogFace.Core", "MogFaceOptions.cs"));
+        var options = System.Text.RegularExpressions.Regex.Matches(source, @"public [\w?.<>]+ (\w+) \{ get; set; \}")
+            .Select(m => m.Groups[1].Value)
+            .ToList();
+        Assert.Contains("PollInterval", options); // the pattern still matches the file's style
+        var local = LocalValues(LoadLocalSample());
+        var missing = options.Where(o => !OptionsLeftUnset.Contains(o) && !local.ContainsKey("MogFace__" + o)).ToList();
+        Assert.True(missing.Count == 0, $"MogFaceOptions binds these but local.settings.sample.json (and so the Bicep) lacks them: {string.Join(", ", missing)}");
+    }
+
     [Fact]
     public void LocalSample_IsAFunctionsLocalSettingsFile_ForAzurite()
     {
