@@ -15,17 +15,7 @@ internal static class MogFaceTestFiles
     private static readonly ConcurrentDictionary<string, Lazy<string>> Models = new();
     private static readonly string TempRoot = Path.Combine(Path.GetTempPath(), $"mogface-tests-{Environment.ProcessId}");
 
-    public static string RepositoryRoot { get; } = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MogFace.Functions.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("Repository root (MogFace.Functions.sln) not found above " + AppContext.BaseDirectory);
-    }
+    public static string RepositoryRoot => global::MogFace.Tests.Shared.RepoPaths.Root;
 
     /// <summary>Path of a generated test model ("random", "bright" or "nan"), built once per test run.</summary>
     public static string Model(string variant = "random") => Models.GetOrAdd(variant, v => new Lazy<string>(() =>
