@@ -90,6 +90,8 @@ internal sealed class ModelWatcher : BackgroundService
     /// <summary>After each heartbeat written to storage.</summary>
     public event Action<InstanceHeartbeat>? HeartbeatWritten;
 
+    private volatile bool _stopped;
+
     /// <summary>Completed pointer polls (successful or not).</summary>
     public long Polls => Interlocked.Read(ref _polls);
 
@@ -322,6 +324,17 @@ internal sealed class ModelWatcher : BackgroundService
             .OfType<string>().ToList();
     }
 
+    /// <summary>
+    /// After the loops end, one last heartbeat says "stopped", so operators tell a replica that scaled in or
+    /// restarted from one that hangs (whose heartbeat just ages).
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        _stopped = true;
+        await WriteHeartbeatAsync(cancellationToken);
+    }
+
     internal InstanceHeartbeat Heartbeat()
     {
         var set = _host.Current;
@@ -329,7 +342,8 @@ internal sealed class ModelWatcher : BackgroundService
         DateTimeOffset? lastPoll;
         lock (_gate)
             lastPoll = _lastPoll;
-        var state = !_host.IsReady ? (error is null ? "starting" : "failing")
+        var state = _stopped ? "stopped"
+            : !_host.IsReady ? (error is null ? "starting" : "failing")
             : error is null ? "ready" : "degraded";
         return new InstanceHeartbeat
         {

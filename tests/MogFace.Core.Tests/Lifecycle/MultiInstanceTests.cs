@@ -70,6 +70,24 @@ public sealed class MultiInstanceTests(AzuriteFixture azurite) : IAsyncLifetime
         Measurements.Write("hot-swap-convergence.json", new { pollIntervalMs = Poll.TotalMilliseconds, instances = ids.Length, uploads = samples });
     }
 
+    [Fact]
+    public async Task An_instance_that_stops_says_so_in_its_last_heartbeat()
+    {
+        var leaving = LifecycleInstance.Create(azurite, _suffix, "replica-leaving", pollInterval: Poll);
+        var staying = LifecycleInstance.Create(azurite, _suffix, "replica-staying", pollInterval: Poll);
+        _instances.Add(staying);
+        var v1 = await UploadAsync(staying, "blazeface-front.onnx", TestWeights.Front);
+        await leaving.StartAsync();
+        await staying.StartAsync();
+        await Task.WhenAll(leaving.Host.ServesAsync(v1), staying.Host.ServesAsync(v1));
+
+        await leaving.DisposeAsync(); // stops its hosted services, as a host shutting down does
+
+        var view = await staying.Admin.ListAsync(CancellationToken.None);
+        Assert.Equal("stopped", view.Instances.Single(h => h.InstanceId == "replica-leaving").State);
+        Assert.Equal(v1, view.Instances.Single(h => h.InstanceId == "replica-leaving").Active);
+    }
+
     private static async Task<string> UploadAsync(LifecycleInstance instance, string name, byte[] bytes)
     {
         var outcome = await instance.Ingestion.IngestAsync(name, new MemoryStream(bytes), null, CancellationToken.None);

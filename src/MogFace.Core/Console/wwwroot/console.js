@@ -505,7 +505,9 @@
     } else {
       body.replaceChildren(...instances.map((i) => {
         const ageS = (now - Date.parse(i.updatedAt)) / 1000;
-        const stale = ageS > STALE_HEARTBEAT_S;
+        // A replica that shut down says "stopped" in its last heartbeat: not live, whatever its age.
+        const stopped = i.state === "stopped";
+        const stale = stopped || ageS > STALE_HEARTBEAT_S;
         const onActive = !!pointer.active && i.active === pointer.active;
         const canaryOk = !pointer.canary || i.canary === pointer.canary.version || (i.loaded || []).includes(pointer.canary.version);
         const ok = onActive && canaryOk;
@@ -513,7 +515,7 @@
           fresh++;
           if (ok) converged++;
         }
-        const mark = stale ? badge("stale", "warn") : ok ? badge("converged", "ok") : badge(onActive ? "canary not loaded" : "behind pointer", "bad");
+        const mark = stopped ? badge("stopped", "warn") : stale ? badge("stale", "warn") : ok ? badge("converged", "ok") : badge(onActive ? "canary not loaded" : "behind pointer", "bad");
         return el("tr", { class: !stale && !ok ? "lagging" : null, "data-instance": i.instanceId, "data-converged": String(ok) },
           el("td", { class: "mono" }, i.instanceId, " ", mark),
           el("td", { text: i.state || "–" }),
