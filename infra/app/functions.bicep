@@ -177,6 +177,10 @@ var appSettings = [
     value: '0'
   }
   {
+    name: 'MogFace__MaxConcurrentDetections'
+    value: '0'
+  }
+  {
     name: 'MogFace__LoadRetryDelay'
     value: '00:00:02'
   }

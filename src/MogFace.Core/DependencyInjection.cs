@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MogFace.Core.Detection;
 using MogFace.Core.Inference;
 using MogFace.Core.Lifecycle;
 using MogFace.Core.Storage;
@@ -37,6 +38,7 @@ public static class DependencyInjection
         services.AddLogging();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DetectionGate>();
         // ServiceStats listens to the DI meter (scope = the IMeterFactory) and is created before the metrics
         // it reads, so the first swap at startup is counted too.
         services.TryAddSingleton(sp => new ServiceStats(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMeterFactory>()));

@@ -26,6 +26,9 @@ public sealed class MogFaceOptions
     /// <summary>Largest weights file ingestion accepts (default 1 GiB; MogFace-large is ~340 MB).</summary>
     public long MaxModelBytes { get; set; } = 1L << 30;
 
+    /// <summary>Images decoded and run at once per instance; 0 (default) = one per processor. See DetectionGate.</summary>
+    public int MaxConcurrentDetections { get; set; }
+
     /// <summary>Instance id override; default from the host environment (CONTAINER_APP_REPLICA_NAME, WEBSITE_INSTANCE_ID) or the machine name.</summary>
     public string? InstanceId { get; set; }
 

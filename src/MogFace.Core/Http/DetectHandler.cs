@@ -35,7 +35,7 @@ public static class DetectHandler
     /// response and OpenTelemetry read); errors only for server-side failures (no model, a crash), so a
     /// client sending bad images does not trip the error-rate alert.
     /// </remarks>
-    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var limits = settings.ImageLimits;
@@ -66,12 +66,15 @@ public static class DetectHandler
                 using var body = await PooledBody.ReadAsync(request.Body, request.ContentLength, limits.MaxBytes, "The image", cancellationToken);
                 if (body.Length == 0)
                     throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, "The request body is empty; send the image bytes.");
+                // The body is read (I/O) outside the gate; decode and inference inside it.
+                using var slot = await gate.EnterAsync(cancellationToken);
                 return DetectOne(request, body, query, lease, models.InstanceId, limits, metrics, inputType: contentType!.MediaType.Value);
             }
 
             var files = await ReadMultipartAsync(request, contentType!, limits, cancellationToken);
             try
             {
+                using var slot = await gate.EnterAsync(cancellationToken);
                 if (query.Annotate)
                 {
                     if (files.Count != 1)

@@ -2,17 +2,18 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using MogFace.Core;
+using MogFace.Core.Detection;
 using MogFace.Core.Http;
 using MogFace.Core.Lifecycle;
 
 namespace MogFace.Functions.Functions;
 
 /// <summary><c>POST /api/detect</c> (function key): delegates to the shared handler.</summary>
-public sealed class DetectFunction(IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics)
+public sealed class DetectFunction(IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate)
 {
     [Function("Detect")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "detect")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        DetectHandler.HandleAsync(request, models, options, metrics, cancellationToken);
+        DetectHandler.HandleAsync(request, models, options, metrics, gate, cancellationToken);
 }
