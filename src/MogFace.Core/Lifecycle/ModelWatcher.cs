@@ -91,6 +91,8 @@ internal sealed class ModelWatcher : BackgroundService
     public event Action<InstanceHeartbeat>? HeartbeatWritten;
 
     private volatile bool _stopped;
+    private readonly SemaphoreSlim _heartbeatWrites = new(1, 1);
+    private static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Completed pointer polls (successful or not).</summary>
     public long Polls => Interlocked.Read(ref _polls);
@@ -332,7 +334,7 @@ internal sealed class ModelWatcher : BackgroundService
     {
         await base.StopAsync(cancellationToken);
         _stopped = true;
-        await WriteHeartbeatAsync(cancellationToken);
+        await WriteHeartbeatAsync(CancellationToken.None);
     }
 
     internal InstanceHeartbeat Heartbeat()
@@ -359,17 +361,34 @@ internal sealed class ModelWatcher : BackgroundService
         };
     }
 
+    /// <summary>
+    /// Heartbeat writes run one at a time and are not abandoned half-way on shutdown (a cancelled PUT can
+    /// still land after the next one): so the final "stopped" heartbeat really is the last word.
+    /// </summary>
     private async Task WriteHeartbeatAsync(CancellationToken cancellationToken)
     {
         try
         {
+            await _heartbeatWrites.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        try
+        {
+            using var timeout = new CancellationTokenSource(HeartbeatTimeout);
             var heartbeat = Heartbeat();
-            await _registry.WriteHeartbeatAsync(heartbeat, cancellationToken);
+            await _registry.WriteHeartbeatAsync(heartbeat, timeout.Token);
             HeartbeatWritten?.Invoke(heartbeat);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             _logger.LogDebug("Heartbeat not written: {Error}", FirstLine(ex.Message));
+        }
+        finally
+        {
+            _heartbeatWrites.Release();
         }
     }
 
