@@ -123,6 +123,14 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
             Assert.Equal(front, response.Headers.GetValues("X-Model-Version").Single());
             Assert.Equal("true", response.Headers.GetValues("X-Model-Canary").Single());
         }
+        using (var health = await client.GetAsync("api/health"))
+        {
+            // Even at 100 % health names the active version, with the canary beside it.
+            var json = await Http.JsonAsync(health);
+            Assert.Equal(back, json.GetProperty("modelVersion").GetString());
+            Assert.Equal(front, json.GetProperty("canary").GetProperty("version").GetString());
+            Assert.Equal(100, json.GetProperty("canary").GetProperty("percent").GetInt32());
+        }
         using (var clear = await client.DeleteAsync("api/models/canary"))
         {
             var pointer = await Http.JsonAsync(clear);

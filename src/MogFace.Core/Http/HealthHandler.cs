@@ -11,20 +11,19 @@ public static class HealthHandler
 {
     public static IResult Handle(HttpContext context, IModelProvider models, IOptions<MogFaceOptions> options)
     {
-        // Health is not a client: a fixed key keeps it out of the random canary draw as far as routing allows.
-        using var lease = models.IsReady ? models.TryAcquire(HealthClientId) : null;
+        // Health is not a client: it reports the active model, and the canary beside it.
+        using var lease = models.IsReady ? models.TryAcquireActive() : null;
         if (lease is null)
             return Problems.NotReady(context, options.Value.PollInterval, models.InstanceId);
         context.Response.Headers[DetectHandler.ModelVersionHeader] = lease.Model.Version;
         return Results.Json(
-            new HealthResponse("ok", lease.Model.Version, models.InstanceId, lease.Model.Provider, lease.IsCanary ? true : null,
+            new HealthResponse("ok", lease.Model.Version, models.InstanceId, lease.Model.Provider, models.Canary,
                 context.RequestServices?.GetService<ServiceStats>()?.Snapshot()),
             MogFaceJson.Options);
     }
-
-    private const string HealthClientId = "health";
 }
 
-/// <param name="Canary">Set (true) only when the version reported is the canary's.</param>
+/// <param name="ModelVersion">The active version this instance serves.</param>
+/// <param name="Canary">The canary version and percent this instance splits to, when one runs.</param>
 /// <param name="Stats">This instance's request, latency, swap and ingestion numbers (the console charts them).</param>
-public sealed record HealthResponse(string Status, string ModelVersion, string Instance, string Provider, bool? Canary, StatsSnapshot? Stats = null);
+public sealed record HealthResponse(string Status, string ModelVersion, string Instance, string Provider, CanarySplit? Canary, StatsSnapshot? Stats = null);

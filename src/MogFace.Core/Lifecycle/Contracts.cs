@@ -30,6 +30,12 @@ public interface IModelProvider
     /// <paramref name="clientId"/>, random when null), else the active one. Null before the first load.
     /// </summary>
     ModelLease? TryAcquire(string? clientId);
+
+    /// <summary>Leases the active model whatever the canary split (health, probes). Null before the first load.</summary>
+    ModelLease? TryAcquireActive();
+
+    /// <summary>The canary version and its share of clients, when a canary runs.</summary>
+    CanarySplit? Canary { get; }
 }
 
 /// <summary>Registers uploaded weights as immutable versions (blob trigger, container scan, admin upload).</summary>

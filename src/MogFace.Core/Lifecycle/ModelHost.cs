@@ -48,14 +48,21 @@ internal sealed class ModelHost : IModelProvider, IDisposable
     /// <summary>Raised when a retired model's session has been disposed, on the thread that released it.</summary>
     public event Action<string>? ModelDisposed;
 
-    public ModelLease? TryAcquire(string? clientId)
+    public ModelLease? TryAcquire(string? clientId) =>
+        Acquire(set => set.Canary is not null && CanaryRouter.RoutesToCanary(clientId, set.CanaryPercent));
+
+    public ModelLease? TryAcquireActive() => Acquire(_ => false);
+
+    public CanarySplit? Canary => Current is { CanaryVersion: { } version } set ? new CanarySplit(version, set.CanaryPercent) : null;
+
+    private Lease? Acquire(Func<ModelSet, bool> routeToCanary)
     {
         while (true)
         {
             var set = Volatile.Read(ref _set);
             if (set.Active is null)
                 return null;
-            var canary = set.Canary is not null && CanaryRouter.RoutesToCanary(clientId, set.CanaryPercent);
+            var canary = routeToCanary(set);
             var chosen = canary ? set.Canary! : set.Active;
             if (chosen.TryRetain())
                 return new Lease(chosen, canary);

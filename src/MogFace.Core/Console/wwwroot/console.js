@@ -656,7 +656,7 @@
       $("status-state").textContent = h.status;
       $("status-state").className = "big ok";
       $("status-model").textContent = h.modelVersion;
-      $("status-provider").textContent = (h.provider ? "on " + h.provider : "") + (h.canary ? " — canary" : "");
+      $("status-provider").textContent = (h.provider ? "on " + h.provider : "") + (h.canary ? ` — canary ${h.canary.version} at ${h.canary.percent} %` : "");
       $("status-instance").textContent = h.instance;
       say("status-message", h.stats ? "" : "This server reports no stats; charts stay empty.", h.stats ? null : "busy");
     } else {
