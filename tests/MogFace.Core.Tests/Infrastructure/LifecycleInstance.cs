@@ -78,6 +78,14 @@ internal sealed class LifecycleInstance : IAsyncDisposable
         return new LifecycleInstance(services.BuildServiceProvider(), cacheDirectory);
     }
 
+    /// <summary>Uploads through this instance's ingestion and returns the version; fails the test if refused.</summary>
+    public async Task<string> IngestAcceptedAsync(string name, byte[] bytes)
+    {
+        var outcome = await Ingestion.IngestAsync(name, new MemoryStream(bytes), null, CancellationToken.None);
+        Xunit.Assert.True(outcome.Accepted, outcome.Reason);
+        return outcome.Version!;
+    }
+
     public async Task StartAsync()
     {
         _started = true;

@@ -29,25 +29,19 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
         return instance;
     }
 
-    private static async Task<string> IngestAsync(LifecycleInstance instance, string name, byte[] bytes)
-    {
-        var outcome = await instance.Ingestion.IngestAsync(name, new MemoryStream(bytes), null, CancellationToken.None);
-        Assert.True(outcome.Accepted, outcome.Reason);
-        return outcome.Version!;
-    }
 
     [Fact]
     public async Task An_interrupted_download_leaves_no_file_and_the_old_model_serves_until_a_retry_succeeds()
     {
         var faults = new FaultInjectionPolicy();
         var instance = NewInstance(policy: faults);
-        var v1 = await IngestAsync(instance, "blazeface-front.onnx", TestWeights.Front);
+        var v1 = await instance.IngestAcceptedAsync("blazeface-front.onnx", TestWeights.Front);
         await instance.StartAsync();
         await instance.Host.ServesAsync(v1);
 
         faults.BreakModelDownloads = true;
         var failure = instance.Watcher.NextApplyFailureAsync();
-        var v2 = await IngestAsync(instance, "blazeface-back.onnx", TestWeights.Back);
+        var v2 = await instance.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
         await failure;
         Assert.True(faults.Cut > 0);
 
@@ -69,7 +63,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
     {
         var cache = Path.Combine(TestTemp.Root, _suffix, "cache");
         var first = NewInstance(cacheDirectory: cache);
-        var v1 = await IngestAsync(first, "blazeface-back.onnx", TestWeights.Back);
+        var v1 = await first.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
         await first.StartAsync();
         await first.Host.ServesAsync(v1);
         Assert.Equal(1, first.Cache.Downloads);

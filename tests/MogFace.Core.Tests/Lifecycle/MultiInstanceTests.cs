@@ -32,7 +32,7 @@ public sealed class MultiInstanceTests(AzuriteFixture azurite) : IAsyncLifetime
         foreach (var instance in _instances)
             instance.Host.Swapped += swaps.Enqueue;
 
-        var v1 = await UploadAsync(uploader, "blazeface-front.onnx", TestWeights.Front);
+        var v1 = await uploader.IngestAcceptedAsync("blazeface-front.onnx", TestWeights.Front);
         foreach (var instance in _instances)
             await instance.StartAsync();
         await Task.WhenAll(_instances.Select(i => i.Host.ServesAsync(v1)));
@@ -42,7 +42,7 @@ public sealed class MultiInstanceTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             var version = TestWeights.VersionOf(name, bytes);
             var heartbeats = _instances.Select(i => i.Watcher.HeartbeatAsync(h => h.Active == version)).ToArray();
-            var uploaded = await UploadAsync(uploader, name, bytes);
+            var uploaded = await uploader.IngestAcceptedAsync(name, bytes);
             Assert.Equal(version, uploaded);
             await Task.WhenAll(_instances.Select(i => i.Host.ServesAsync(version)));
             await Task.WhenAll(heartbeats);
@@ -76,7 +76,7 @@ public sealed class MultiInstanceTests(AzuriteFixture azurite) : IAsyncLifetime
         var leaving = LifecycleInstance.Create(azurite, _suffix, "replica-leaving", pollInterval: Poll);
         var staying = LifecycleInstance.Create(azurite, _suffix, "replica-staying", pollInterval: Poll);
         _instances.Add(staying);
-        var v1 = await UploadAsync(staying, "blazeface-front.onnx", TestWeights.Front);
+        var v1 = await staying.IngestAcceptedAsync("blazeface-front.onnx", TestWeights.Front);
         await leaving.StartAsync();
         await staying.StartAsync();
         await Task.WhenAll(leaving.Host.ServesAsync(v1), staying.Host.ServesAsync(v1));
@@ -88,10 +88,4 @@ public sealed class MultiInstanceTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(v1, view.Instances.Single(h => h.InstanceId == "replica-leaving").Active);
     }
 
-    private static async Task<string> UploadAsync(LifecycleInstance instance, string name, byte[] bytes)
-    {
-        var outcome = await instance.Ingestion.IngestAsync(name, new MemoryStream(bytes), null, CancellationToken.None);
-        Assert.True(outcome.Accepted, outcome.Reason);
-        return outcome.Version!;
-    }
 }

@@ -32,12 +32,6 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
         return instance;
     }
 
-    private static async Task<string> IngestAsync(LifecycleInstance instance, string name, byte[] bytes)
-    {
-        var outcome = await instance.Ingestion.IngestAsync(name, new MemoryStream(bytes), null, CancellationToken.None);
-        Assert.True(outcome.Accepted, outcome.Reason);
-        return outcome.Version!;
-    }
 
     [Fact]
     public async Task Polls_every_interval_with_at_most_20_percent_jitter()
@@ -71,7 +65,7 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
         Assert.False(instance.Provider.IsReady); // empty registry: nothing to serve, health says 503
         Assert.Null(instance.Provider.TryAcquire(null));
 
-        var v1 = await IngestAsync(instance, "blazeface-back.onnx", TestWeights.Back);
+        var v1 = await instance.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
         var written = instance.Watcher.HeartbeatAsync(h => h.Active == v1);
         await instance.Watcher.PollNowAsync(_time, Poll);
         await instance.Host.ServesAsync(v1);
@@ -86,7 +80,7 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
     public async Task A_restarted_instance_loads_the_current_pointer_before_it_is_ready()
     {
         var instance = NewInstance(cacheDirectory: Path.Combine(TestTemp.Root, _suffix, "shared-cache"));
-        var v1 = await IngestAsync(instance, "blazeface-front.onnx", TestWeights.Front);
+        var v1 = await instance.IngestAcceptedAsync("blazeface-front.onnx", TestWeights.Front);
         await instance.StartAsync();
         await instance.Host.ServesAsync(v1);
 
@@ -94,7 +88,7 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
         await instance.DisposeAsync();
         _instances.Remove(instance);
         var admin = NewInstance("admin-only");
-        var v2 = await IngestAsync(admin, "blazeface-back.onnx", TestWeights.Back);
+        var v2 = await admin.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
 
         var restarted = NewInstance(cacheDirectory: instance.CacheDirectory);
         Assert.False(restarted.Provider.IsReady);
@@ -117,7 +111,7 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
             ["MogFace:LoadRetryDelay"] = "01:00:00",
             ["MogFace:LoadRetryMaxDelay"] = "02:00:00",
         });
-        var v1 = await IngestAsync(instance, "blazeface-front.onnx", TestWeights.Front);
+        var v1 = await instance.IngestAcceptedAsync("blazeface-front.onnx", TestWeights.Front);
         await instance.StartAsync();
         await instance.Host.ServesAsync(v1);
 
@@ -136,7 +130,7 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
         Assert.Contains(broken, degraded.LastError);
 
         // The next pointer wins at the next poll, without waiting out the backoff of the broken one.
-        var v2 = await IngestAsync(instance, "blazeface-back.onnx", TestWeights.Back);
+        var v2 = await instance.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
         await instance.Watcher.PollNowAsync(_time, Poll);
         await instance.Host.ServesAsync(v2);
         Assert.Equal(1, instance.Watcher.ApplyFailures);
@@ -147,10 +141,10 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
     public async Task Storage_outage_keeps_serving_and_the_update_is_applied_after_recovery()
     {
         var instance = NewInstance();
-        var v1 = await IngestAsync(instance, "blazeface-front.onnx", TestWeights.Front);
+        var v1 = await instance.IngestAcceptedAsync("blazeface-front.onnx", TestWeights.Front);
         await instance.StartAsync();
         await instance.Host.ServesAsync(v1);
-        var v2 = await IngestAsync(instance, "blazeface-back.onnx", TestWeights.Back);
+        var v2 = await instance.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
 
         await azurite.StopAsync();
         try
