@@ -61,6 +61,14 @@ param actionGroupId string = ''
 @description('Set by azd (SERVICE_FUNCTIONS_RESOURCE_EXISTS): keep the deployed image when re-provisioning.')
 param functionsAppExists bool = false
 
+@secure()
+@description('The function key for POST /api/detect (x-functions-key or ?code=). Empty: detect refuses every request.')
+param functionKey string = ''
+
+@secure()
+@description('The admin key for the /api/models routes (it also opens detect). Empty: the admin routes refuse every request.')
+param adminKey string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -166,6 +174,8 @@ module functions 'app/functions.bicep' = {
     maxReplicas: maxReplicas
     executionProvider: executionProvider
     exists: functionsAppExists
+    functionKey: functionKey
+    adminKey: adminKey
   }
   // The image pull (AcrPull) and host storage access must exist before the first revision starts.
   dependsOn: [

@@ -39,6 +39,14 @@ param registryLoginServer string
 @description('Storage account name (host storage and the app containers).')
 param storageAccountName string
 
+@secure()
+@description('MogFace__FunctionKey (detect). Empty: not set, and the app refuses detect (fail closed).')
+param functionKey string = ''
+
+@secure()
+@description('MogFace__AdminKey (/api/models routes, and detect). Empty: not set, and the admin routes refuse everything.')
+param adminKey string = ''
+
 @description('Application Insights connection string.')
 param applicationInsightsConnectionString string
 
@@ -188,6 +196,14 @@ var appSettings = [
     name: 'MogFace__LoadRetryMaxDelay'
     value: '00:02:00'
   }
+  {
+    name: 'MogFace__IngestionRetries'
+    value: '4'
+  }
+  {
+    name: 'MogFace__IngestionRetryDelay'
+    value: '00:00:02'
+  }
   // Two blob triggers share one handler: in Azure the Event Grid one (can wake the app from zero), the
   // polling one only locally (Azurite has no Event Grid).
   {
@@ -218,6 +234,17 @@ var appSettings = [
   }
 ]
 
+// The product's keys travel as container app secrets, referenced by the env (never as plain values); checked
+// in the worker by ApiKeyMiddleware, so the host master key is never needed for model operations.
+var keySecrets = concat(
+  empty(functionKey) ? [] : [{ name: 'mogface-function-key', value: functionKey }],
+  empty(adminKey) ? [] : [{ name: 'mogface-admin-key', value: adminKey }]
+)
+var keySettings = concat(
+  empty(functionKey) ? [] : [{ name: 'MogFace__FunctionKey', secretRef: 'mogface-function-key' }],
+  empty(adminKey) ? [] : [{ name: 'MogFace__AdminKey', secretRef: 'mogface-admin-key' }]
+)
+
 resource app 'Microsoft.App/containerApps@2025-07-01' = {
   name: name
   location: location
@@ -246,13 +273,14 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
           identity: identityId
         }
       ]
+      secrets: keySecrets
     }
     template: {
       containers: [
         {
           name: 'functions'
           image: image
-          env: appSettings
+          env: concat(appSettings, keySettings)
           resources: {
             cpu: json(replicaSizes[workloadProfileType].cpu)
             memory: replicaSizes[workloadProfileType].memory

@@ -27,10 +27,9 @@ public static class MogFaceServer
     public static WebApplicationBuilder AddMogFaceServer(this WebApplicationBuilder builder)
     {
         BindLoopbackUnlessConfigured(builder);
-        builder.Services.AddProblemDetails();
         builder.Services.AddMogFaceCore(builder.Configuration);
+        builder.Services.AddMogFaceHttp(builder.Configuration);
         builder.Services.AddMogFaceTelemetry(builder.Configuration);
-        builder.Services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(MogFaceOptions.Section));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<WeightsContainerScan>();
         return builder;
@@ -39,10 +38,10 @@ public static class MogFaceServer
     public static WebApplication MapMogFaceServer(this WebApplication app)
     {
         var keys = app.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value;
-        if (keys.FunctionOpen)
-            app.Logger.LogWarning("No MogFace:FunctionKey or MogFace:AdminKey configured: POST /api/detect is open to anyone who can reach this address");
-        if (keys.AdminOpen)
-            app.Logger.LogWarning("No MogFace:AdminKey configured: the /api/models admin routes are open to anyone who can reach this address");
+        if (keys.NoKeysConfigured)
+            app.Logger.LogWarning("No MogFace:FunctionKey or MogFace:AdminKey configured: POST /api/detect and the /api/models admin routes are open to anyone who can reach this address");
+        else if (string.IsNullOrEmpty(keys.AdminKey))
+            app.Logger.LogWarning("No MogFace:AdminKey configured: the /api/models admin routes refuse every request");
         app.UseStatusCodePages();
         app.MapMogFaceApi();
         app.MapMogFaceConsole(); // the operator console at / and /console/ (anonymous; it asks for keys itself)

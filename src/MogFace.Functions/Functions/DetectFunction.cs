@@ -8,12 +8,12 @@ using MogFace.Core.Lifecycle;
 
 namespace MogFace.Functions.Functions;
 
-/// <summary><c>POST /api/detect</c> (function key): delegates to the shared handler.</summary>
+/// <summary><c>POST /api/detect</c> (function or admin key, checked by <c>ApiKeyMiddleware</c>): delegates to the shared handler.</summary>
 public sealed class DetectFunction(IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate)
 {
     [Function("Detect")]
     public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "detect")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "detect")] HttpRequest request,
         CancellationToken cancellationToken) =>
         DetectHandler.HandleAsync(request, models, options, metrics, gate, cancellationToken);
 }

@@ -7,43 +7,43 @@ using MogFace.Core.Lifecycle;
 
 namespace MogFace.Functions.Functions;
 
-/// <summary>The admin routes under <c>/api/models</c> (admin key, checked by the Functions host).</summary>
+/// <summary>The admin routes under <c>/api/models</c> (admin key, checked by <c>ApiKeyMiddleware</c>, not the host).</summary>
 public sealed class ModelFunctions(IModelAdmin admin, IWeightsIngestion ingestion, IOptions<MogFaceOptions> options)
 {
     [Function("ListModels")]
     public Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "models")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ModelsHandlers.ListAsync(admin, cancellationToken);
 
     [Function("UploadModel")]
     public Task<IResult> Upload(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "models")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ModelsHandlers.UploadAsync(request, ingestion, options, cancellationToken);
 
     [Function("ActivateModel")]
     public Task<IResult> Activate(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "models/{version}/activate")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{version}/activate")] HttpRequest request,
         string version,
         CancellationToken cancellationToken) =>
         ModelsHandlers.ActivateAsync(version, admin, cancellationToken);
 
     [Function("RollbackModel")]
     public Task<IResult> Rollback(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "models/rollback")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/rollback")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ModelsHandlers.RollbackAsync(admin, cancellationToken);
 
     [Function("SetCanary")]
     public Task<IResult> SetCanary(
-        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "models/canary")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "models/canary")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ModelsHandlers.SetCanaryAsync(request, admin, cancellationToken);
 
     [Function("ClearCanary")]
     public Task<IResult> ClearCanary(
-        [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "models/canary")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "models/canary")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ModelsHandlers.ClearCanaryAsync(admin, cancellationToken);
 }
