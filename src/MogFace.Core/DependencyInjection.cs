@@ -33,6 +33,8 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(MogFaceOptions.Section))
             .Validate(o => o.PollInterval > TimeSpan.Zero, "MogFace:PollInterval must be positive.")
             .Validate(o => o.MaxModelBytes > 0, "MogFace:MaxModelBytes must be positive.")
+            .Validate(o => o.IngestionRetries >= 0 && o.IngestionRetryDelay > TimeSpan.Zero,
+                "MogFace:IngestionRetries must be >= 0 and MogFace:IngestionRetryDelay positive.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WeightsContainer) && !string.IsNullOrWhiteSpace(o.ModelsContainer),
                 "MogFace:WeightsContainer and MogFace:ModelsContainer must be set.");
         services.AddLogging();
@@ -67,6 +69,7 @@ public static class DependencyInjection
         services.TryAddSingleton<ModelWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelWatcher>());
         services.TryAddSingleton<IWeightsIngestion, WeightsIngestion>();
+        services.TryAddSingleton<IngestionRetry>();
         services.TryAddSingleton<IModelAdmin, ModelAdmin>();
         return services;
     }

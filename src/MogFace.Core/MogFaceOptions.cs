@@ -43,6 +43,15 @@ public sealed class MogFaceOptions
 
     public TimeSpan LoadRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How often an ingestion that failed on storage is retried in place (blob trigger and container scan) before
+    /// it is handed back to the host's retries (trigger) or the next scan (server). Default 4.
+    /// </summary>
+    public int IngestionRetries { get; set; } = 4;
+
+    /// <summary>First delay of those retries (doubles each time, jittered; default 2 s).</summary>
+    public TimeSpan IngestionRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     public ImageLimits ImageLimits => new() { MaxBytes = MaxImageBytes, MaxPixels = MaxImagePixels };
 
     public InferenceOptions Inference => new() { ExecutionProvider = ExecutionProvider, IntraOpThreads = IntraOpThreads };

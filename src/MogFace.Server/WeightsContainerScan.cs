@@ -13,11 +13,13 @@ namespace MogFace.Server;
 /// each new <c>.onnx</c> blob to the shared ingestion once. A processed blob is marked with metadata
 /// (<c>mogface_ingested=&lt;version&gt;</c> or <c>rejected:&lt;code&gt;</c>), written with If-Match on the
 /// ETag that was ingested: restarts skip marked blobs, and a re-upload (which replaces the metadata, and
-/// changes the ETag so a mark racing with it fails) is ingested again.
+/// changes the ETag so a mark racing with it fails) is ingested again. Transient failures follow the same
+/// <see cref="IngestionRetry"/> decision as the Functions blob trigger: retried in place, then left unmarked.
 /// </summary>
 internal sealed partial class WeightsContainerScan(
     BlobServiceClient blobService,
     IWeightsIngestion ingestion,
+    IngestionRetry retry,
     IOptions<MogFaceOptions> options,
     TimeProvider time,
     ILogger<WeightsContainerScan> logger) : BackgroundService
@@ -64,7 +66,14 @@ internal sealed partial class WeightsContainerScan(
                 continue;
             _attempts[key] = attempts + 1;
 
-            var outcome = await ingestion.IngestBlobAsync(item.Name, cancellationToken);
+            var outcome = await retry.IngestBlobAsync(ingestion, item.Name, cancellationToken);
+            if (IngestionRetry.IsTransient(outcome))
+            {
+                // Nothing was recorded: leave the blob unmarked and uncounted, so the next pass ingests it again.
+                _attempts.TryRemove(key, out _);
+                LogTransient(item.Name, outcome.Reason);
+                continue;
+            }
             processed++;
             var marker = outcome.Accepted ? outcome.Version! : $"rejected:{outcome.Code}";
             if (outcome.Accepted)
@@ -90,6 +99,9 @@ internal sealed partial class WeightsContainerScan(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "weights/{Name} rejected ({Code}): {Reason}")]
     private partial void LogRejected(string name, string? code, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "weights/{Name} could not be ingested yet ({Reason}); the next scan tries again")]
+    private partial void LogTransient(string name, string? reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "weights/{Name} changed or vanished while it was ingested; the next scan looks again")]
     private partial void LogChangedDuringIngestion(string name);

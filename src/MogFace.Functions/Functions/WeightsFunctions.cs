@@ -30,13 +30,14 @@ public sealed class WeightsFunctions(WeightsTriggerHandler handler)
 }
 
 /// <summary>
-/// The one blob-trigger body. A bad model never throws: ingestion records it under <c>models/rejected/</c>,
-/// and retrying would only repeat the same verdict (no poison loop). The one exception is a registry that
-/// could not be written (<c>storage-unavailable</c>): nothing was recorded, so the trigger throws and the
-/// Functions host retries the blob instead of losing the upload. Manifests (<c>*.json</c>) are skipped: the
-/// ingestion of the matching <c>.onnx</c> reads them.
+/// The one blob-trigger body. A bad model never throws: ingestion records it under <c>models/rejected/</c>, and
+/// retrying would only repeat the same verdict (no poison loop). A transient failure (storage unavailable, so
+/// nothing was recorded) is retried in place by <see cref="IngestionRetry"/> (the same decision as the server's
+/// container scan); if storage is still down after that, the trigger throws and the Functions host retries the
+/// blob (host.json <c>poisonBlobThreshold</c> 5), so an upload is not lost to a storage blip. Manifests
+/// (<c>*.json</c>) are skipped: the ingestion of the matching <c>.onnx</c> reads them.
 /// </summary>
-public sealed class WeightsTriggerHandler(IWeightsIngestion ingestion, ILogger<WeightsTriggerHandler> logger)
+public sealed class WeightsTriggerHandler(IWeightsIngestion ingestion, IngestionRetry retry, ILogger<WeightsTriggerHandler> logger)
 {
     public async Task<IngestionOutcome?> HandleAsync(string name, CancellationToken cancellationToken)
     {
@@ -52,8 +53,8 @@ public sealed class WeightsTriggerHandler(IWeightsIngestion ingestion, ILogger<W
         }
         try
         {
-            var outcome = await ingestion.IngestBlobAsync(name, cancellationToken);
-            if (outcome.Code == RejectionCodes.StorageUnavailable)
+            var outcome = await retry.IngestBlobAsync(ingestion, name, cancellationToken);
+            if (IngestionRetry.IsTransient(outcome))
                 throw new StorageUnavailableException($"weights/{name} could not be registered: {outcome.Reason}");
             if (outcome.Accepted)
                 logger.LogInformation("weights/{Name} → version {Version}{Already}", name, outcome.Version, outcome.AlreadyRegistered ? " (already registered)" : "");
