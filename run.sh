@@ -3,6 +3,13 @@
 # installs what is missing (npm packages, default weights), builds, starts Azurite unless
 # AzureWebJobsStorage points elsewhere, registers the default model when the registry is empty, and stops
 # everything it started on Ctrl-C or exit. Routes and curl examples: docs/http.md.
+#
+# MOGFACE_HOST=server (default): the standalone ASP.NET Core server.
+# MOGFACE_HOST=functions: the Functions app from its `dotnet publish` output (artifacts/functions, the folder
+#   the container image ships) under `func start` when Core Tools are on PATH, else under the Azure Functions
+#   host built from source by ../shared/functions-host (cached in ${MOGFACE_FUNCHOST_DIR:-~/.cache/funchost}).
+#   Settings come from local.settings.json (created from local.settings.sample.json when missing); variables
+#   already set in the environment win, as with func start.
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
@@ -10,7 +17,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 port="${PORT:-7071}"
 url="http://127.0.0.1:${port}"
+host_kind="${MOGFACE_HOST:-server}"
 log() { echo "run: $*" >&2; }
+case $host_kind in
+  server | functions) ;;
+  *) log "MOGFACE_HOST must be 'server' or 'functions'; got '${host_kind}'"; exit 2 ;;
+esac
 
 pids=()
 cleanup() {
@@ -28,15 +40,49 @@ trap 'exit 143' TERM
 
 bash scripts/setup.sh
 
-log "building the server and the CLI"
-dotnet build src/MogFace.Server -c Release --nologo -v quiet -clp:ErrorsOnly
-dotnet build src/MogFace.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
-server_dll="src/MogFace.Server/bin/Release/net10.0/MogFace.Server.dll"
 cli_dll="src/MogFace.Cli/bin/Release/net10.0/mogface.dll"
+functions_app="artifacts/functions"
+settings=() # NAME=VALUE pairs from local.settings.json (functions mode), handed to the host with env
+if [[ $host_kind == server ]]; then
+  log "building the server and the CLI"
+  dotnet build src/MogFace.Server -c Release --nologo -v quiet -clp:ErrorsOnly
+  server_dll="src/MogFace.Server/bin/Release/net10.0/MogFace.Server.dll"
+else
+  log "publishing the Functions app into ${functions_app}/ (dotnet publish: what the container image ships) and building the CLI"
+  dotnet publish src/MogFace.Functions -c Release -o "$functions_app" --nologo -v quiet -clp:ErrorsOnly
+  if [[ ! -f local.settings.json ]]; then
+    cp local.settings.sample.json local.settings.json
+    log "created local.settings.json from local.settings.sample.json (the one place for local settings)"
+  fi
+  while IFS= read -r -d '' pair; do settings+=("$pair"); done < <(node scripts/local-settings.js local.settings.json)
+  if command -v func >/dev/null 2>&1; then
+    runner=func
+  else
+    runner=kit
+    kit="$(cd "$root/.." && pwd)/shared/functions-host"
+    funchost_dir="${MOGFACE_FUNCHOST_DIR:-$HOME/.cache/funchost}"
+    if [[ ! -f $kit/build.sh ]]; then
+      log "no 'func' on PATH and no Functions host kit at ${kit}: install Azure Functions Core Tools"
+      exit 1
+    fi
+    log "no 'func' on PATH: using the Azure Functions host built from source (${funchost_dir}; the first build takes ~2 min)"
+    bash "$kit/build.sh" "$funchost_dir" >&2
+  fi
+fi
+dotnet build src/MogFace.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
+
+# The storage the app will use: the environment's, else (functions mode) local.settings.json's.
+setting() {
+  local pair
+  for pair in "${settings[@]}"; do
+    [[ ${pair%%=*} == "$1" ]] && { echo "${pair#*=}"; return; }
+  done
+}
+storage="${AzureWebJobsStorage:-$(setting AzureWebJobsStorage)}"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-if [[ -z ${AzureWebJobsStorage:-} && -z ${AzureWebJobsStorage__blobServiceUri:-} ]]; then
+if [[ ( -z $storage || $storage == "UseDevelopmentStorage=true" ) && -z ${AzureWebJobsStorage__blobServiceUri:-} ]]; then
   if port_open 10000; then
     log "something already listens on 127.0.0.1:10000: using it as Azurite"
   else
@@ -48,6 +94,8 @@ if [[ -z ${AzureWebJobsStorage:-} && -z ${AzureWebJobsStorage__blobServiceUri:-}
     port_open 10000 || { log "Azurite did not start"; exit 1; }
   fi
   export AzureWebJobsStorage="UseDevelopmentStorage=true"
+elif [[ -n $storage ]]; then
+  export AzureWebJobsStorage="$storage" # for `mogface publish` below
 fi
 
 if port_open "$port"; then
@@ -55,33 +103,63 @@ if port_open "$port"; then
   exit 1
 fi
 
-log "starting the server on ${url}"
-PORT="$port" dotnet "$server_dll" &
-server=$!
+if [[ $host_kind == server ]]; then
+  log "starting the server on ${url}"
+  PORT="$port" dotnet "$server_dll" &
+  server=$!
+else
+  host_log="artifacts/functions-host.log"
+  log "starting the Functions host (${runner}) on ${url}; its log: ${host_log}"
+  if [[ $runner == func ]]; then
+    cp local.settings.json "$functions_app/local.settings.json"
+    (cd "$functions_app" && exec func start --port "$port") >"$host_log" 2>&1 &
+  else
+    # The kit's env.sh: script root, URLs, worker runtime, Development; settings as environment variables
+    # (names with dots, such as AzureWebJobs.<Function>.Disabled, need env).
+    (
+      # shellcheck source=/dev/null
+      . "$kit/env.sh"
+      funchost_env "$funchost_dir" "$functions_app" "$port"
+      exec env "${settings[@]}" dotnet "$FUNCHOST_DLL"
+    ) >"$host_log" 2>&1 &
+  fi
+  server=$!
+fi
 pids+=("$server")
 
+admin_key="${MogFace__AdminKey:-$(setting MogFace__AdminKey)}"
 curl_admin() {
   local args=(-s --max-time 120)
-  [[ -n ${MogFace__AdminKey:-} ]] && args+=(-H "x-functions-key: ${MogFace__AdminKey}")
+  [[ -n $admin_key ]] && args+=(-H "x-functions-key: ${admin_key}")
   curl "${args[@]}" "$@"
 }
 
-for _ in $(seq 1 300); do
-  kill -0 "$server" 2>/dev/null || { log "the server exited"; exit 1; }
-  curl -s -o /dev/null --max-time 2 "$url/api/health" && break
+exited() {
+  log "the ${host_kind} exited"
+  [[ $host_kind == functions ]] && tail -n 40 "$host_log" >&2
+  exit 1
+}
+
+# Up when health answers at all (503 until a model is loaded; the Functions host answers 404 until it has
+# indexed the worker's functions).
+for _ in $(seq 1 600); do
+  kill -0 "$server" 2>/dev/null || exited
+  [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/api/health") =~ ^(200|503)$ ]] && break
   sleep 0.2
 done
 
 if curl_admin "$url/api/models" | grep -q '"versions":\[\]'; then
-  log "registry is empty: publishing the default model (models/blazeface/blazeface-back.onnx + manifest)"
+  log "registry is empty: publishing the default model (models/blazeface/blazeface-back.onnx + manifest) to the weights container"
   dotnet "$cli_dll" publish models/blazeface/blazeface-back.onnx --manifest models/blazeface/blazeface-back.json >&2
   for _ in $(seq 1 600); do
     [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/api/health") == 200 ]] && break
-    kill -0 "$server" 2>/dev/null || { log "the server exited"; exit 1; }
+    kill -0 "$server" 2>/dev/null || exited
     sleep 0.2
   done
 fi
 
-log "serving on ${url}  (console: ${url}/, health: ${url}/api/health, detect: POST ${url}/api/detect; Ctrl-C stops)"
+console="${url}/"
+[[ $host_kind == functions ]] && console="${url}/api/console/"
+log "serving on ${url}  (console: ${console}, health: ${url}/api/health, detect: POST ${url}/api/detect; Ctrl-C stops)"
 curl -s "$url/api/health" >&2 && echo >&2
 wait "$server"

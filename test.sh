@@ -20,6 +20,14 @@ mkdir -p "$results"
 echo "== build" >&2
 dotnet build MogFace.Functions.sln -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 
+# The host tier (tests/MogFace.Functions.Tests/HostTier) runs the published app (the folder the container image
+# ships) under the real Azure Functions host, built from source by ../shared/functions-host and cached outside
+# the repository (~2 min the first time, "up to date" afterwards).
+echo "== publish the Functions app; build the Functions host" >&2
+dotnet publish src/MogFace.Functions -c Release --no-build -o artifacts/functions --nologo -v quiet -clp:"ErrorsOnly;NoSummary"
+export MOGFACE_FUNCHOST_DIR="${MOGFACE_FUNCHOST_DIR:-$HOME/.cache/funchost}"
+bash ../shared/functions-host/build.sh "$MOGFACE_FUNCHOST_DIR" >&2
+
 echo "== infra: bicep build + lint, Dockerfile lint" >&2
 bash infra/check.sh
 bash infra/lint-dockerfile.sh

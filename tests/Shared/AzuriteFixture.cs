@@ -31,6 +31,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};";
 
+    /// <summary>With the queue and table endpoints too: what a Functions host needs (blob triggers use queues, keys and locks blobs).</summary>
+    public string HostConnectionString =>
+        ConnectionString + $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
+
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Azurite's own output so far (for failure messages).</summary>
@@ -127,27 +131,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
         _process = null;
         if (process is null)
             return;
-        if (!process.HasExited)
-        {
-            if (OperatingSystem.IsWindows() || Kill(process.Id, SigTerm) != 0)
-                process.Kill(entireProcessTree: true);
-            try
-            {
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
-            }
-            catch (TimeoutException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
-        process.Dispose();
+        await ChildProcess.StopAsync(process, TimeSpan.FromSeconds(15));
     }
-
-    private const int SigTerm = 15;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 
     public async Task DisposeAsync()
     {
@@ -162,7 +147,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -12,6 +12,12 @@ public static class RepoPaths
     public static string BlazeFaceFront => Path.Combine(Root, "models", "blazeface", "blazeface-front.onnx");
     public static string GraceHopper => Image("grace_hopper_512x512.jpg");
 
+    /// <summary>The Functions app's <c>dotnet publish</c> output (what the container image ships), made by test.sh and run.sh.</summary>
+    public static string FunctionsPublish => Path.Combine(Root, "artifacts", "functions");
+
+    /// <summary>The Functions host kit (shared/functions-host beside the repository).</summary>
+    public static string FunctionsHostKit => Path.GetFullPath(Path.Combine(Root, "..", "shared", "functions-host"));
+
     /// <summary>TestResults/ at the repository root (git-ignored): measurements for docs/hot-swap.md.</summary>
     public static string TestResults
     {

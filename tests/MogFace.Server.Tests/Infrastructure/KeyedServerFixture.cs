@@ -1,32 +1,18 @@
+using MogFace.Tests.Contract;
 using MogFace.Tests.Shared;
 
 namespace MogFace.Server.Tests.Infrastructure;
 
 /// <summary>Azurite + a server with both keys configured and the default model uploaded through the admin route.</summary>
-public sealed class KeyedServerFixture : IAsyncLifetime
+public sealed class KeyedServerFixture : KeyedEndpointFixture
 {
-    public const string FunctionKey = "function-key-for-tests";
-    public const string AdminKey = "admin-key-for-tests";
+    public const string FunctionKey = ContractKeys.Function;
+    public const string AdminKey = ContractKeys.Admin;
 
-    public AzuriteFixture Azurite { get; } = new();
-    public ServerInstance Server { get; private set; } = null!;
-    public string ModelVersion { get; private set; } = null!;
+    public ServerInstance Server => (ServerInstance)Endpoint;
 
-    public async Task InitializeAsync()
-    {
-        await Azurite.InitializeAsync();
-        Server = await ServerInstance.StartAsync(Azurite, FunctionKey, AdminKey);
-        using var admin = Server.CreateClient(AdminKey);
-        using var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "blazeface-back");
-        var version = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
-        ModelVersion = await Server.WaitForModelAsync(version);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Server.DisposeAsync();
-        await Azurite.DisposeAsync();
-    }
+    protected override async Task<IServiceEndpoint> StartEndpointAsync(AzuriteFixture azurite, string functionKey, string adminKey) =>
+        await ServerInstance.StartAsync(azurite, functionKey, adminKey);
 }
 
 [CollectionDefinition(Name)]

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MogFace.Server;
+using MogFace.Tests.Contract;
 using MogFace.Tests.Shared;
 
 namespace MogFace.Server.Tests.Infrastructure;
@@ -17,10 +15,10 @@ namespace MogFace.Server.Tests.Infrastructure;
 /// bound to 127.0.0.1:0 (a free port read back after start), against a real Azurite with containers of its
 /// own. Tests talk to it over real HTTP.
 /// </summary>
-public sealed class ServerInstance : IAsyncDisposable
+public sealed class ServerInstance : IServiceEndpoint, IAsyncDisposable
 {
-    public const long MaxImageBytes = 1024 * 1024;
-    public const long MaxImagePixels = 4_000_000;
+    public const long MaxImageBytes = ServiceEndpoint.MaxImageBytes;
+    public const long MaxImagePixels = ServiceEndpoint.MaxImagePixels;
 
     private readonly string _cache;
 
@@ -33,6 +31,7 @@ public sealed class ServerInstance : IAsyncDisposable
         Models = models;
     }
 
+    public string HostKind => "server";
     public WebApplication App { get; }
     public Uri BaseAddress { get; }
     public BlobContainerClient Weights { get; }
@@ -69,42 +68,15 @@ public sealed class ServerInstance : IAsyncDisposable
         return new ServerInstance(app, new Uri(address), blobs.GetBlobContainerClient("weights-" + suffix), blobs.GetBlobContainerClient("models-" + suffix), cache);
     }
 
-    public HttpClient CreateClient(string? key = null)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (key is not null)
-            client.DefaultRequestHeaders.Add("x-functions-key", key);
-        return client;
-    }
+    public HttpClient CreateClient(string? key = null) => ServiceEndpoint.CreateClient(BaseAddress, key);
 
     /// <summary>Polls GET /api/health until it answers 200 with <paramref name="version"/> (any version when null).</summary>
-    public async Task<string> WaitForModelAsync(string? version = null, TimeSpan? timeout = null)
-    {
-        using var client = CreateClient();
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
-        string? last = null;
-        while (DateTimeOffset.UtcNow < deadline)
-        {
-            using var response = await client.GetAsync("api/health");
-            last = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                var served = JsonDocument.Parse(last).RootElement.GetProperty("modelVersion").GetString()!;
-                if (version is null || served == version)
-                    return served;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"The server did not serve {version ?? "a model"} in time; last health: {last}");
-    }
+    public Task<string> WaitForModelAsync(string? version = null, TimeSpan? timeout = null) =>
+        ServiceEndpoint.WaitForModelAsync(this, version, timeout);
 
     /// <summary>POST /api/models with the weights; returns the response.</summary>
-    public static async Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] weights, string name)
-    {
-        var content = new ByteArrayContent(weights);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return await client.PostAsync($"api/models?name={Uri.EscapeDataString(name)}", content);
-    }
+    public static Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] weights, string name) =>
+        ServiceEndpoint.UploadAsync(client, weights, name);
 
     public async ValueTask DisposeAsync()
     {

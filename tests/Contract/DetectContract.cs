@@ -1,17 +1,15 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using MogFace.Server.Tests.Infrastructure;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 
-namespace MogFace.Server.Tests;
+namespace MogFace.Tests.Contract;
 
 /// <summary>POST /api/detect over real HTTP: raw bodies, multipart batches, annotated images, keys.</summary>
-[Collection(KeyedServerCollection.Name)]
-public sealed class DetectTests(KeyedServerFixture fixture)
+public abstract class DetectContract(IKeyedEndpointFixture fixture)
 {
-    private ServerInstance Server => fixture.Server;
+    private IServiceEndpoint Service => fixture.Endpoint;
 
     [Theory]
     [InlineData("sample5.jpg", 5, 1920, 1398)]
@@ -19,7 +17,7 @@ public sealed class DetectTests(KeyedServerFixture fixture)
     [InlineData("astronaut.png", 1, 512, 512)]
     public async Task Raw_body_returns_the_faces_and_the_model_version(string image, int faces, int width, int height)
     {
-        using var client = Server.CreateClient(KeyedServerFixture.FunctionKey);
+        using var client = Service.CreateClient(ContractKeys.Function);
         using var response = await client.PostAsync("api/detect", Http.ImageFile(image));
         var json = await Http.JsonAsync(response);
 
@@ -40,7 +38,7 @@ public sealed class DetectTests(KeyedServerFixture fixture)
     [Fact]
     public async Task Multipart_with_several_files_returns_a_batch_in_request_order()
     {
-        using var client = Server.CreateClient(KeyedServerFixture.FunctionKey);
+        using var client = Service.CreateClient(ContractKeys.Function);
         using var form = new MultipartFormDataContent
         {
             { Http.ImageFile("sample5.jpg"), "images", "sample5.jpg" },
@@ -58,7 +56,7 @@ public sealed class DetectTests(KeyedServerFixture fixture)
     [Fact]
     public async Task Multipart_with_one_file_is_a_batch_of_one()
     {
-        using var client = Server.CreateClient(KeyedServerFixture.FunctionKey);
+        using var client = Service.CreateClient(ContractKeys.Function);
         using var form = new MultipartFormDataContent { { Http.ImageContent(File.ReadAllBytes(Http.Image("grace_hopper_512x512.jpg")), "application/octet-stream"), "image", "g.jpg" } };
         using var response = await client.PostAsync("api/detect", form);
         var results = (await Http.JsonAsync(response)).GetProperty("results");
@@ -69,7 +67,7 @@ public sealed class DetectTests(KeyedServerFixture fixture)
     [Fact]
     public async Task Annotate_returns_a_decodable_jpeg_of_the_original_size()
     {
-        using var client = Server.CreateClient(KeyedServerFixture.FunctionKey);
+        using var client = Service.CreateClient(ContractKeys.Function);
         using var response = await client.PostAsync("api/detect?annotate=true", Http.ImageFile("sample5.jpg"));
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
@@ -84,7 +82,7 @@ public sealed class DetectTests(KeyedServerFixture fixture)
     [Fact]
     public async Task Accept_image_png_returns_an_annotated_png()
     {
-        using var client = Server.CreateClient(KeyedServerFixture.FunctionKey);
+        using var client = Service.CreateClient(ContractKeys.Function);
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = Http.ImageFile("grace_hopper_512x512.jpg") };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/png"));
         using var response = await client.SendAsync(request);
@@ -98,7 +96,7 @@ public sealed class DetectTests(KeyedServerFixture fixture)
     [Fact]
     public async Task Threshold_and_maxFaces_shape_the_answer()
     {
-        using var client = Server.CreateClient(KeyedServerFixture.FunctionKey);
+        using var client = Service.CreateClient(ContractKeys.Function);
         using var capped = await client.PostAsync("api/detect?maxFaces=2", Http.ImageFile("sample5.jpg"));
         Assert.Equal(2, (await Http.JsonAsync(capped)).GetProperty("faces").GetArrayLength());
         using var strict = await client.PostAsync("api/detect?threshold=0.99", Http.ImageFile("sample5.jpg"));
@@ -110,10 +108,10 @@ public sealed class DetectTests(KeyedServerFixture fixture)
     [Fact]
     public async Task Keys_are_accepted_as_header_or_code_query_and_the_admin_key_opens_detect_too()
     {
-        using var anonymous = Server.CreateClient();
-        using (var byQuery = await anonymous.PostAsync($"api/detect?code={KeyedServerFixture.FunctionKey}", Http.ImageFile("grace_hopper_512x512.jpg")))
+        using var anonymous = Service.CreateClient();
+        using (var byQuery = await anonymous.PostAsync($"api/detect?code={ContractKeys.Function}", Http.ImageFile("grace_hopper_512x512.jpg")))
             Assert.Equal(200, (int)byQuery.StatusCode);
-        using var admin = Server.CreateClient(KeyedServerFixture.AdminKey);
+        using var admin = Service.CreateClient(ContractKeys.Admin);
         using (var byAdmin = await admin.PostAsync("api/detect", Http.ImageFile("grace_hopper_512x512.jpg")))
             Assert.Equal(200, (int)byAdmin.StatusCode);
     }
@@ -121,7 +119,7 @@ public sealed class DetectTests(KeyedServerFixture fixture)
     [Fact]
     public async Task Health_is_anonymous_and_names_the_model()
     {
-        using var client = Server.CreateClient();
+        using var client = Service.CreateClient();
         using var response = await client.GetAsync("api/health");
         var json = await Http.JsonAsync(response);
         Assert.Equal("ok", json.GetProperty("status").GetString());
@@ -133,7 +131,7 @@ public sealed class DetectTests(KeyedServerFixture fixture)
     public async Task Eight_clients_times_one_hundred_requests_all_succeed()
     {
         var bytes = File.ReadAllBytes(Http.Image("grace_hopper_512x512.jpg"));
-        using var client = Server.CreateClient(KeyedServerFixture.FunctionKey);
+        using var client = Service.CreateClient(ContractKeys.Function);
         var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
             var codes = new List<int>(100);

@@ -2,9 +2,9 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using MogFace.Tests.Shared;
 
-namespace MogFace.Server.Tests.Infrastructure;
+namespace MogFace.Tests.Contract;
 
-internal static class Http
+public static class Http
 {
     public static string Image(string name) => Path.Combine(RepoPaths.Images, name);
 
@@ -45,7 +45,7 @@ internal static class Http
 }
 
 /// <summary>A body whose length is unknown to HttpClient, so it goes chunked without Content-Length.</summary>
-internal sealed class UnknownLengthStream(byte[] bytes) : Stream
+public sealed class UnknownLengthStream(byte[] bytes) : Stream
 {
     private int _position;
     public override bool CanRead => true;

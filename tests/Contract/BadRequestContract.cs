@@ -1,17 +1,15 @@
 using System.Net.Http.Json;
-using MogFace.Server.Tests.Infrastructure;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace MogFace.Server.Tests;
+namespace MogFace.Tests.Contract;
 
 /// <summary>Each refusal of system.md with its exact status and a problem+json body; the server stays healthy after all.</summary>
-[Collection(KeyedServerCollection.Name)]
-public sealed class BadRequestTests(KeyedServerFixture fixture)
+public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
 {
-    private ServerInstance Server => fixture.Server;
-    private HttpClient Client() => Server.CreateClient(KeyedServerFixture.FunctionKey);
-    private HttpClient Admin() => Server.CreateClient(KeyedServerFixture.AdminKey);
+    private IServiceEndpoint Service => fixture.Endpoint;
+    private HttpClient Client() => Service.CreateClient(ContractKeys.Function);
+    private HttpClient Admin() => Service.CreateClient(ContractKeys.Admin);
 
     private static byte[] Grace => File.ReadAllBytes(Http.Image("grace_hopper_512x512.jpg"));
 
@@ -68,7 +66,7 @@ public sealed class BadRequestTests(KeyedServerFixture fixture)
     [Fact]
     public async Task Body_over_the_limit_is_413_with_content_length()
     {
-        var big = new byte[ServerInstance.MaxImageBytes + 200_000];
+        var big = new byte[ServiceEndpoint.MaxImageBytes + 200_000];
         Grace.CopyTo(big, 0);
         using var client = Client();
         // Expect: 100-continue, as curl sends for large bodies: the 413 comes back before the body is sent.
@@ -83,7 +81,7 @@ public sealed class BadRequestTests(KeyedServerFixture fixture)
     [Fact]
     public async Task Body_over_the_limit_is_413_when_chunked_without_content_length()
     {
-        var big = new byte[ServerInstance.MaxImageBytes + 200_000];
+        var big = new byte[ServiceEndpoint.MaxImageBytes + 200_000];
         Grace.CopyTo(big, 0);
         using var client = Client();
         var content = new StreamContent(new UnknownLengthStream(big));
@@ -98,7 +96,7 @@ public sealed class BadRequestTests(KeyedServerFixture fixture)
     [Fact]
     public async Task A_multipart_file_over_the_limit_is_413()
     {
-        var big = new byte[ServerInstance.MaxImageBytes + 10];
+        var big = new byte[ServiceEndpoint.MaxImageBytes + 10];
         using var client = Client();
         using var form = new MultipartFormDataContent
         {
@@ -133,7 +131,7 @@ public sealed class BadRequestTests(KeyedServerFixture fixture)
         using var huge = new Image<Rgb24>(2100, 2100); // 4.41 MP > 4 MP, a few KB as PNG
         using var png = new MemoryStream();
         huge.SaveAsPng(png);
-        Assert.True(png.Length < ServerInstance.MaxImageBytes);
+        Assert.True(png.Length < ServiceEndpoint.MaxImageBytes);
         using var client = Client();
         using var response = await client.PostAsync("api/detect", Http.ImageContent(png.ToArray(), "image/png"));
         await Http.AssertProblemAsync(response, 422, "too-many-pixels");
@@ -158,7 +156,7 @@ public sealed class BadRequestTests(KeyedServerFixture fixture)
     [Fact]
     public async Task Missing_or_wrong_keys_are_401()
     {
-        using var anonymous = Server.CreateClient();
+        using var anonymous = Service.CreateClient();
         using (var r = await anonymous.PostAsync("api/detect", Http.ImageContent(Grace, "image/jpeg")))
             await Http.AssertProblemAsync(r, 401, "unauthorized");
         using (var r = await anonymous.GetAsync("api/models"))
@@ -166,7 +164,7 @@ public sealed class BadRequestTests(KeyedServerFixture fixture)
         using (var r = await anonymous.PostAsync("api/detect?code=nope", Http.ImageContent(Grace, "image/jpeg")))
             await Http.AssertProblemAsync(r, 401, "unauthorized");
 
-        using var wrong = Server.CreateClient("not-a-key");
+        using var wrong = Service.CreateClient("not-a-key");
         using (var r = await wrong.PostAsync("api/detect", Http.ImageContent(Grace, "image/jpeg")))
             await Http.AssertProblemAsync(r, 401, "unauthorized");
 
@@ -209,17 +207,17 @@ public sealed class BadRequestTests(KeyedServerFixture fixture)
     public async Task Rejected_weights_on_upload_are_422_with_the_reason_and_an_empty_upload_is_400()
     {
         using var admin = Admin();
-        using var response = await ServerInstance.UploadAsync(admin, "this is not an onnx model"u8.ToArray(), "garbage");
+        using var response = await ServiceEndpoint.UploadAsync(admin, "this is not an onnx model"u8.ToArray(), "garbage");
         var problem = await Http.AssertProblemAsync(response, 422, "rejected-weights");
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("reason").GetString()));
-        using var empty = await ServerInstance.UploadAsync(admin, [], "empty");
+        using var empty = await ServiceEndpoint.UploadAsync(admin, [], "empty");
         await Http.AssertProblemAsync(empty, 400, "empty-body");
         using var wrongType = await admin.PostAsync("api/models", new StringContent("x"));
         await Http.AssertProblemAsync(wrongType, 415, "unsupported-media-type");
     }
 
     [Fact]
-    public async Task The_server_stays_healthy_after_every_refusal()
+    public async Task The_service_stays_healthy_after_every_refusal()
     {
         await Empty_body_is_400();
         await Missing_content_type_is_415();
@@ -229,7 +227,7 @@ public sealed class BadRequestTests(KeyedServerFixture fixture)
         await Image_over_the_pixel_limit_is_422();
         await Missing_or_wrong_keys_are_401();
 
-        using var client = Server.CreateClient();
+        using var client = Service.CreateClient();
         using var health = await client.GetAsync("api/health");
         Assert.Equal(fixture.ModelVersion, (await Http.JsonAsync(health)).GetProperty("modelVersion").GetString());
         using var detect = await Client().PostAsync("api/detect", Http.ImageContent(Grace, "image/jpeg"));
