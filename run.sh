@@ -25,13 +25,25 @@ case $host_kind in
 esac
 
 pids=()
+# Stops one child: SIGTERM, up to 10 s to exit, then SIGKILL (with its own children, e.g. the Functions worker).
+stop_child() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    pkill -KILL -P "$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+# Newest first, one at a time: the app stops while the storage it talks to is still up.
 cleanup() {
   trap - EXIT INT TERM
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    kill "${pids[i]}" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
+    stop_child "${pids[i]}"
   done
 }
 trap cleanup EXIT
@@ -75,8 +87,9 @@ dotnet build src/MogFace.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
 setting() {
   local pair
   for pair in "${settings[@]}"; do
-    [[ ${pair%%=*} == "$1" ]] && { echo "${pair#*=}"; return; }
+    [[ ${pair%%=*} == "$1" ]] && { echo "${pair#*=}"; return 0; }
   done
+  return 0
 }
 storage="${AzureWebJobsStorage:-$(setting AzureWebJobsStorage)}"
 
@@ -90,7 +103,7 @@ if [[ ( -z $storage || $storage == "UseDevelopmentStorage=true" ) && -z ${AzureW
     node_modules/.bin/azurite --blobHost 127.0.0.1 --blobPort 10000 --queuePort 10001 --tablePort 10002 \
       --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent &
     pids+=($!)
-    for _ in $(seq 1 100); do port_open 10000 && break; sleep 0.1; done
+    for _ in $(seq 1 300); do port_open 10000 && break; sleep 0.1; done
     port_open 10000 || { log "Azurite did not start"; exit 1; }
   fi
   export AzureWebJobsStorage="UseDevelopmentStorage=true"

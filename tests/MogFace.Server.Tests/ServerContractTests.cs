@@ -1,5 +1,6 @@
 using MogFace.Server.Tests.Infrastructure;
 using MogFace.Tests.Contract;
+using MogFace.Tests.Shared;
 
 namespace MogFace.Server.Tests;
 
@@ -11,3 +12,10 @@ public sealed class ServerDetectTests(KeyedServerFixture fixture) : DetectContra
 
 [Collection(KeyedServerCollection.Name)]
 public sealed class ServerBadRequestTests(KeyedServerFixture fixture) : BadRequestContract(fixture);
+
+[Collection(KeyedServerCollection.Name)]
+public sealed class ServerKeysTests(KeyedServerFixture fixture) : KeysContract(fixture)
+{
+    protected override async Task<IServiceEndpoint> StartAsync(AzuriteFixture azurite, string? functionKey, string? adminKey) =>
+        await ServerInstance.StartAsync(azurite, functionKey, adminKey);
+}

@@ -72,7 +72,8 @@ public sealed class FunctionsHostProcess : IServiceEndpoint, IAsyncDisposable
         };
         // env.sh sets what the host needs (script root, URLs, worker runtime, Development) and unsets the
         // variables that would make it believe it runs on an Azure platform; exec keeps the pid the host's.
-        foreach (var arg in new[] { "-c", ". \"$0\" \"$1\" \"$2\" \"$3\" && exec dotnet \"$FUNCHOST_DLL\"",
+        // FUNCHOST_ENVIRONMENT (tests only) replaces the Development environment env.sh sets, to run as deployed.
+        foreach (var arg in new[] { "-c", ". \"$0\" \"$1\" \"$2\" \"$3\" && export AZURE_FUNCTIONS_ENVIRONMENT=\"${FUNCHOST_ENVIRONMENT:-$AZURE_FUNCTIONS_ENVIRONMENT}\" && exec dotnet \"$FUNCHOST_DLL\"",
                      Path.Combine(RepoPaths.FunctionsHostKit, "env.sh"), HostDirectory, app, port.ToString() })
             start.ArgumentList.Add(arg);
         var environment = new Dictionary<string, string?>
@@ -131,6 +132,8 @@ public sealed class FunctionsHostProcess : IServiceEndpoint, IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
+
     private void OnLine(object sender, DataReceivedEventArgs e)
     {
         if (e.Data is null)
@@ -139,7 +142,25 @@ public sealed class FunctionsHostProcess : IServiceEndpoint, IAsyncDisposable
         {
             if (_log.Length < 4_000_000)
                 _log.AppendLine(e.Data);
+            foreach (var waiter in _waiters.Where(w => e.Data.Contains(w.Text, StringComparison.Ordinal)).ToList())
+            {
+                waiter.Seen.TrySetResult();
+                _waiters.Remove(waiter);
+            }
         }
+    }
+
+    /// <summary>Completes when the host or worker prints a line containing <paramref name="text"/> (or already has).</summary>
+    public Task WhenLoggedAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_log)
+        {
+            if (_log.ToString().Contains(text, StringComparison.Ordinal))
+                return Task.CompletedTask;
+            _waiters.Add((text, seen));
+        }
+        return seen.Task.WaitAsync(timeout);
     }
 
     /// <summary>The host answers health (200 or 503) once it has indexed the worker's functions.</summary>

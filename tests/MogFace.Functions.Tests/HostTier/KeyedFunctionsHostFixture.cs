@@ -25,3 +25,33 @@ public sealed class FunctionsHostDetectTests(KeyedFunctionsHostFixture fixture) 
 
 [Collection(KeyedFunctionsHostCollection.Name)]
 public sealed class FunctionsHostBadRequestTests(KeyedFunctionsHostFixture fixture) : BadRequestContract(fixture);
+
+[Collection(KeyedFunctionsHostCollection.Name)]
+public sealed class FunctionsHostKeysTests(KeyedFunctionsHostFixture fixture) : KeysContract(fixture)
+{
+    protected override async Task<IServiceEndpoint> StartAsync(AzuriteFixture azurite, string? functionKey, string? adminKey) =>
+        await FunctionsHostProcess.StartAsync(azurite, functionKey, adminKey);
+
+    /// <summary>Deployed (not Development) without any key configured, the app refuses every keyed route instead of running open.</summary>
+    [Fact]
+    public async Task A_deployed_app_without_keys_fails_closed()
+    {
+        var azurite = new AzuriteFixture();
+        await azurite.InitializeAsync();
+        try
+        {
+            await using var host = await FunctionsHostProcess.StartAsync(azurite, settings: new Dictionary<string, string?> { ["FUNCHOST_ENVIRONMENT"] = "Production" });
+            using var client = host.CreateClient();
+            using (var list = await client.GetAsync("api/models"))
+                await Http.AssertProblemAsync(list, 401, "unauthorized");
+            using (var detect = await client.PostAsync("api/detect", Http.ImageContent(File.ReadAllBytes(RepoPaths.GraceHopper), "image/jpeg")))
+                await Http.AssertProblemAsync(detect, 401, "unauthorized");
+            using var health = await client.GetAsync("api/health");
+            await Http.AssertProblemAsync(health, 503, "model-not-ready");
+        }
+        finally
+        {
+            await azurite.DisposeAsync();
+        }
+    }
+}
