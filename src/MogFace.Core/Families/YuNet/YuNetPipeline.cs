@@ -10,7 +10,7 @@ namespace MogFace.Core.Families.YuNet;
 /// YuNet as OpenCV's FaceDetectorYN runs it: the image at its own resolution (<see cref="YuNetInputSize"/>),
 /// BGR planes of raw 0–255 values (no mean, no scale), padded bottom/right to multiples of 32 → network →
 /// per-level decode → pre-NMS top-k → greedy NMS at IoU 0.3 → max kept. Serving keeps faces scoring above
-/// 0.6 (OpenCV's sample uses 0.9, which drops the blurred faces of crowd photos; docs/benchmarks.md);
+/// 0.6 (OpenCV's sample uses 0.9, which keeps two thirds of the faces of the crowd mosaics; docs/benchmarks.md);
 /// <see cref="DetectionOptions.Evaluation"/> keeps everything above 0.01 so AP sees the whole curve.
 /// </summary>
 internal sealed class YuNetPipeline : IFacePipeline
