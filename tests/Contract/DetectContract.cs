@@ -103,6 +103,9 @@ public abstract class DetectContract(IKeyedEndpointFixture fixture)
         Assert.Equal(0, (await Http.JsonAsync(strict)).GetProperty("faces").GetArrayLength());
         using var loose = await client.PostAsync("api/detect?threshold=0.5&maxFaces=100", Http.ImageFile("sample5.jpg"));
         Assert.Equal(5, (await Http.JsonAsync(loose)).GetProperty("faces").GetArrayLength());
+        // maxSide is accepted for every family; BlazeFace (this fixture's model) always runs at 256 px.
+        using var capped640 = await client.PostAsync("api/detect?maxSide=640", Http.ImageFile("sample5.jpg"));
+        Assert.Equal(5, (await Http.JsonAsync(capped640)).GetProperty("faces").GetArrayLength());
     }
 
     [Fact]

@@ -10,6 +10,7 @@ public static class RepoPaths
     public static string Labels => Path.Combine(Images, "labels.txt");
     public static string BlazeFaceBack => Path.Combine(Root, "models", "blazeface", "blazeface-back.onnx");
     public static string BlazeFaceFront => Path.Combine(Root, "models", "blazeface", "blazeface-front.onnx");
+    public static string YuNet => Path.Combine(Root, "models", "yunet", "yunet-n.onnx");
     public static string GraceHopper => Image("grace_hopper_512x512.jpg");
 
     /// <summary>The Functions app's <c>dotnet publish</c> output (what the container image ships), made by test.sh and run.sh.</summary>

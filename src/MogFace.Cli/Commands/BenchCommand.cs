@@ -8,7 +8,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var models = new Option<FileInfo[]>("--model") { Description = "Models to measure (default: both BlazeFace models).", AllowMultipleArgumentsPerToken = true };
+        var models = new Option<FileInfo[]>("--model") { Description = "Models to measure (default: YuNet-n and both BlazeFace models).", AllowMultipleArgumentsPerToken = true };
         var image = new Option<FileInfo?>("--image") { Description = "Photo to crop to 1920×1080 (default: tests/images/sample1.jpg)." };
         var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 200, Description = "Measured iterations per model." };
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 20 };
@@ -24,7 +24,7 @@ internal static class BenchCommand
             var jpeg = EngineBenchmark.FullHdJpeg(photo);
             var files = parse.GetValue(models) is { Length: > 0 } given
                 ? given
-                : [new FileInfo(ModelLocator.Resolve(null)), new FileInfo(ModelLocator.Resolve(null).Replace("blazeface-back", "blazeface-front"))];
+                : DefaultModels();
             var rows = new List<EngineBenchmark.Row>();
             foreach (var file in files)
             {
@@ -38,6 +38,14 @@ internal static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The default model and the two BlazeFace models beside it (those that are present).</summary>
+    private static FileInfo[] DefaultModels()
+    {
+        var models = Path.Combine(RepositoryRoot(), "models");
+        return new[] { ModelLocator.Resolve(null), Path.Combine(models, "blazeface", "blazeface-back.onnx"), Path.Combine(models, "blazeface", "blazeface-front.onnx") }
+            .Where(File.Exists).Select(p => new FileInfo(p)).ToArray();
     }
 
     private static string RepositoryRoot()

@@ -14,15 +14,16 @@ internal static class DetectCommand
     public static Command Create()
     {
         var images = new Argument<FileInfo[]>("image") { Arity = ArgumentArity.OneOrMore, Description = "Image files (JPEG, PNG, WebP, BMP)." };
-        var model = new Option<FileInfo?>("--model") { Description = "ONNX model (default: models/blazeface/blazeface-back.onnx)." };
+        var model = new Option<FileInfo?>("--model") { Description = "ONNX model (default: models/yunet/yunet-n.onnx)." };
         var threshold = new Option<float?>("--threshold") { Description = "Minimum score in [0, 1] (default: the model's)." };
         var maxFaces = new Option<int?>("--max-faces") { Description = "Keep at most this many faces." };
+        var maxSide = new Option<int?>("--max-side") { Description = "Cap on the long side the image is run at (YuNet; default: the model's, 1280)." };
         var tta = new Option<bool>("--tta") { Description = "Accuracy mode (multi-scale + flip) where the model family offers it." };
         var annotate = new Option<DirectoryInfo?>("--annotate") { Description = "Write each image with its faces drawn into this folder." };
-        var command = new Command("detect", "Detect faces; prints one JSON object per image.") { images, model, threshold, maxFaces, tta, annotate };
+        var command = new Command("detect", "Detect faces; prints one JSON object per image.") { images, model, threshold, maxFaces, maxSide, tta, annotate };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
-            var options = new DetectionOptions { Threshold = parse.GetValue(threshold), MaxFaces = parse.GetValue(maxFaces), Tta = parse.GetValue(tta) };
+            var options = new DetectionOptions { Threshold = parse.GetValue(threshold), MaxFaces = parse.GetValue(maxFaces), MaxSide = parse.GetValue(maxSide), Tta = parse.GetValue(tta) };
             if (options.Validate() is { } problem)
                 throw new CliException(problem);
             using var faceModel = await ModelLocator.LoadAsync(parse.GetValue(model), cancellationToken: ct);

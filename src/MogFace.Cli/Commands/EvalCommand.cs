@@ -14,12 +14,13 @@ internal static class EvalCommand
     {
         var images = new Option<DirectoryInfo>("--images") { Required = true, Description = "Folder the annotation paths are relative to (WIDER_val/images)." };
         var annotations = new Option<FileInfo>("--annotations") { Required = true, Description = "wider_face_val_bbx_gt.txt or a file in its format." };
-        var model = new Option<FileInfo?>("--model") { Description = "ONNX model (default: models/blazeface/blazeface-back.onnx)." };
+        var model = new Option<FileInfo?>("--model") { Description = "ONNX model (default: models/yunet/yunet-n.onnx)." };
         var outDir = new Option<DirectoryInfo?>("--out") { Description = "Write detections here in the WIDER submission format." };
         var threshold = new Option<float?>("--threshold") { Description = $"Score threshold (default {DetectionOptions.EvaluationThreshold}, the family's evaluation settings)." };
         var iou = new Option<float>("--iou") { DefaultValueFactory = _ => 0.5f, Description = "IoU for a match (default 0.5)." };
+        var maxSide = new Option<int?>("--max-side") { Description = "Cap on the long side the image is run at (YuNet; default: the model's, 1280)." };
         var tta = new Option<bool>("--tta") { Description = "Accuracy mode where the family offers it." };
-        var command = new Command("eval", "Average precision on a WIDER FACE style data set.") { images, annotations, model, outDir, threshold, iou, tta };
+        var command = new Command("eval", "Average precision on a WIDER FACE style data set.") { images, annotations, model, outDir, threshold, iou, maxSide, tta };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var annotationFile = parse.GetValue(annotations)!;
@@ -31,7 +32,7 @@ internal static class EvalCommand
                 try { set = WiderAnnotations.Parse(reader); }
                 catch (FormatException ex) { throw new CliException($"{annotationFile.FullName}: {ex.Message}"); }
             }
-            var options = new DetectionOptions { Evaluation = true, Threshold = parse.GetValue(threshold), Tta = parse.GetValue(tta) };
+            var options = new DetectionOptions { Evaluation = true, Threshold = parse.GetValue(threshold), MaxSide = parse.GetValue(maxSide), Tta = parse.GetValue(tta) };
             if (options.Validate() is { } problem)
                 throw new CliException(problem);
             using var faceModel = await ModelLocator.LoadAsync(parse.GetValue(model), cancellationToken: ct);

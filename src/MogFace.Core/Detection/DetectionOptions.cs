@@ -6,6 +6,15 @@ public sealed record DetectionOptions
     public float? Threshold { get; init; }
     public int? MaxFaces { get; init; }
 
+    /// <summary>
+    /// Cap on the long side the image is run at, where the family runs images at their own size (YuNet);
+    /// null = the manifest's <c>maxSide</c>. Fixed-size families ignore it.
+    /// </summary>
+    public int? MaxSide { get; init; }
+
+    /// <summary>The range <see cref="MaxSide"/> may take: at least the largest stride, at most a bound on memory and time.</summary>
+    public const int MinMaxSide = 32, MaxMaxSide = 4096;
+
     /// <summary>Accuracy mode (multi-scale + flip) where the family offers it.</summary>
     public bool Tta { get; init; }
 
@@ -27,6 +36,8 @@ public sealed record DetectionOptions
             return $"threshold must be within [0, 1]; got {t}.";
         if (MaxFaces is { } m && m <= 0)
             return $"maxFaces must be a positive integer; got {m}.";
+        if (MaxSide is { } side && (side < MinMaxSide || side > MaxMaxSide))
+            return $"maxSide must be an integer within [{MinMaxSide}, {MaxMaxSide}]; got {side}.";
         return null;
     }
 }

@@ -1,5 +1,6 @@
 using MogFace.Core.Families.BlazeFace;
 using MogFace.Core.Families.MogFace;
+using MogFace.Core.Families.YuNet;
 using MogFace.Core.Inference;
 
 namespace MogFace.Core.Families;
@@ -7,7 +8,7 @@ namespace MogFace.Core.Families;
 /// <summary>The known families and how one is chosen for a model.</summary>
 public static class ModelFamilies
 {
-    public static IReadOnlyList<IModelFamily> All { get; } = [new BlazeFaceFamily(), new MogFaceFamily()];
+    public static IReadOnlyList<IModelFamily> All { get; } = [new BlazeFaceFamily(), new MogFaceFamily(), new YuNetFamily()];
 
     /// <summary>
     /// The manifest's family when named (and the signature fits it), else the one family whose signature

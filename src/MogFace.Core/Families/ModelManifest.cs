@@ -30,6 +30,9 @@ public sealed record ModelManifest
     /// <summary>MogFace resize policy: "reference" (ModelScope: long side 1000 above 1500), "shrink" (official single-scale), "native".</summary>
     public string? Resize { get; init; }
 
+    /// <summary>YuNet: cap on the long side an image is run at (default 1280); a request's <c>maxSide</c> overrides it.</summary>
+    public int? MaxSide { get; init; }
+
     /// <summary>Whether ingestion runs the probe-image quality gate (default true).</summary>
     public bool? QualityGate { get; init; }
 

@@ -18,13 +18,8 @@ public sealed record DetectQuery(DetectionOptions Options, bool Annotate, string
                 throw HttpProblemException.Invalid($"threshold must be a number within [0, 1]; got '{t}'.");
             threshold = value;
         }
-        int? maxFaces = null;
-        if (query.TryGetValue("maxFaces", out var m))
-        {
-            if (!int.TryParse(m.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-                throw HttpProblemException.Invalid($"maxFaces must be a positive integer; got '{m}'.");
-            maxFaces = value;
-        }
+        var maxFaces = Integer(query, "maxFaces", "a positive integer");
+        var maxSide = Integer(query, "maxSide", $"an integer within [{DetectionOptions.MinMaxSide}, {DetectionOptions.MaxMaxSide}]");
         var annotate = false;
         if (query.TryGetValue("annotate", out var a))
         {
@@ -34,12 +29,22 @@ public sealed record DetectQuery(DetectionOptions Options, bool Annotate, string
             else if (!bool.TryParse(text, out annotate))
                 throw HttpProblemException.Invalid($"annotate must be true or false; got '{text}'.");
         }
-        var options = new DetectionOptions { Threshold = threshold, MaxFaces = maxFaces };
+        var options = new DetectionOptions { Threshold = threshold, MaxFaces = maxFaces, MaxSide = maxSide };
         if (options.Validate() is { } problem)
             throw HttpProblemException.Invalid(problem);
 
         var accepted = AcceptedImageType(request);
         return new DetectQuery(options, annotate || accepted is not null, accepted);
+    }
+
+    /// <summary>An optional integer query parameter (422 naming <paramref name="expected"/> when it is not one).</summary>
+    private static int? Integer(IQueryCollection query, string name, string expected)
+    {
+        if (!query.TryGetValue(name, out var text))
+            return null;
+        if (!int.TryParse(text.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            throw HttpProblemException.Invalid($"{name} must be {expected}; got '{text}'.");
+        return value;
     }
 
     /// <summary>image/jpeg or image/png when the client asks for an image back (image/* means JPEG).</summary>

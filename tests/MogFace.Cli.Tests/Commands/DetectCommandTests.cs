@@ -15,13 +15,13 @@ public class DetectCommandTests
         using var first = JsonDocument.Parse(r.Lines[0]);
         var root = first.RootElement;
         Assert.EndsWith("sample5.jpg", root.GetProperty("path").GetString());
-        Assert.Equal("blazeface-back-427cbbe0fc41", root.GetProperty("modelVersion").GetString());
+        Assert.Equal("yunet-n-104ee26c71d5", root.GetProperty("modelVersion").GetString()); // the default model
         Assert.Equal(1920, root.GetProperty("image").GetProperty("width").GetInt32());
         Assert.Equal(5, root.GetProperty("faces").GetArrayLength());
         var face = root.GetProperty("faces")[0];
         Assert.Equal(["box", "score", "landmarks"], face.EnumerateObject().Select(p => p.Name)); // the contract, nothing more
         Assert.Equal(4, face.GetProperty("box").GetArrayLength());
-        Assert.Equal(6, face.GetProperty("landmarks").GetArrayLength());
+        Assert.Equal(5, face.GetProperty("landmarks").GetArrayLength());
         Assert.True(root.GetProperty("timingsMs").GetProperty("total").GetDouble() > 0);
     }
 
@@ -62,6 +62,7 @@ public class DetectCommandTests
     [Theory]
     [InlineData("--threshold", "1.5", "threshold")]
     [InlineData("--max-faces", "0", "maxFaces")]
+    [InlineData("--max-side", "16", "maxSide")]
     public async Task Invalid_options_fail_with_a_message(string option, string value, string expected)
     {
         var r = await CliProcess.RunAsync("detect", RepoPaths.Image("astronaut.png"), option, value);

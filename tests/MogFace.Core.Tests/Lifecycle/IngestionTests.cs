@@ -53,6 +53,26 @@ public sealed class IngestionTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task YuNet_passes_the_quality_gate_with_or_without_its_manifest()
+    {
+        // The default model: the family comes from the manifest, or from the signature when there is none.
+        var named = await Ingest("yunet-n.onnx", TestWeights.YuNet, TestWeights.ManifestFor(RepoPaths.YuNet));
+        var detected = await Ingest("yunet-bare.onnx", OnnxBytes.WithDocString(TestWeights.YuNet, "no manifest"));
+
+        foreach (var outcome in new[] { named, detected })
+        {
+            Assert.True(outcome.Accepted, outcome.Reason);
+            var record = await _instance.Registry.GetVersionAsync(outcome.Version!, CancellationToken.None);
+            Assert.Equal("yunet", record!.Family);
+            Assert.True(record.Validation!.QualityGateRun);
+            Assert.InRange(record.Validation.ProbeIoU!.Value, ProbeImage.MinIoU, 1);
+            Assert.Equal(1, record.Validation.ProbeFaces);
+        }
+        Assert.Equal("yunet-n-104ee26c71d5", named.Version);
+        Assert.Equal(1280, (await _instance.Registry.GetVersionAsync(named.Version!, CancellationToken.None))!.Manifest!.MaxSide);
+    }
+
+    [Fact]
     public async Task The_same_bytes_again_are_the_same_version_and_change_nothing()
     {
         var first = await Ingest("blazeface-front.onnx", TestWeights.Front);

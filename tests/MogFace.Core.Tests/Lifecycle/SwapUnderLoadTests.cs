@@ -42,8 +42,20 @@ public sealed class SwapUnderLoadTests(AzuriteFixture azurite, ITestOutputHelper
 
     public async Task DisposeAsync() => await _instance.DisposeAsync();
 
-    [Fact]
-    public async Task Versions_swap_under_concurrent_load_without_a_failed_request()
+    /// <summary>Which changes run under load.</summary>
+    public enum Scenario
+    {
+        /// <summary>BlazeFace versions: uploads, canary, promotion, rollback, re-activation (docs/hot-swap.md).</summary>
+        BlazeFaceVersions,
+
+        /// <summary>BlazeFace → YuNet → BlazeFace: two families with different outputs; the swap must not care.</summary>
+        AcrossFamilies,
+    }
+
+    [Theory]
+    [InlineData(Scenario.BlazeFaceVersions)]
+    [InlineData(Scenario.AcrossFamilies)]
+    public async Task Versions_swap_under_concurrent_load_without_a_failed_request(Scenario scenario)
     {
         var host = _instance.Host;
         var admin = _instance.Admin;
@@ -76,16 +88,41 @@ public sealed class SwapUnderLoadTests(AzuriteFixture azurite, ITestOutputHelper
             await SamplesAsync(SteadySamplesPerStep);
         }
 
-        var v1 = TestWeights.VersionOf("blazeface-front.onnx", TestWeights.Front);
-        var v2 = TestWeights.VersionOf("blazeface-back-b.onnx", TestWeights.BackVariant("b"));
-        var v3 = TestWeights.VersionOf("blazeface-front-f.onnx", TestWeights.FrontVariant("f"));
-        await Change("upload front (v1)", () => UploadAsync("blazeface-front.onnx", TestWeights.Front), v1);
-        await Change("upload back-b (v2)", () => UploadAsync("blazeface-back-b.onnx", TestWeights.BackVariant("b")), v2);
-        await Change("canary v1 at 50 %", () => admin.SetCanaryAsync(v1, 50, CancellationToken.None), v2, v1);
-        await Change("promote canary v1", () => admin.PromoteCanaryAsync(CancellationToken.None), v1);
-        await Change("upload front-f (v3)", () => UploadAsync("blazeface-front-f.onnx", TestWeights.FrontVariant("f")), v3);
-        await Change("rollback to v1", () => admin.RollbackAsync(CancellationToken.None), v1);
-        await Change("activate v0", () => admin.ActivateAsync(v0, "back to the default", CancellationToken.None), v0);
+        Dictionary<string, Func<Request, bool>> groups;
+        if (scenario == Scenario.BlazeFaceVersions)
+        {
+            var v1 = TestWeights.VersionOf("blazeface-front.onnx", TestWeights.Front);
+            var v2 = TestWeights.VersionOf("blazeface-back-b.onnx", TestWeights.BackVariant("b"));
+            var v3 = TestWeights.VersionOf("blazeface-front-f.onnx", TestWeights.FrontVariant("f"));
+            await Change("upload front (v1)", () => UploadAsync("blazeface-front.onnx", TestWeights.Front), v1);
+            await Change("upload back-b (v2)", () => UploadAsync("blazeface-back-b.onnx", TestWeights.BackVariant("b")), v2);
+            await Change("canary v1 at 50 %", () => admin.SetCanaryAsync(v1, 50, CancellationToken.None), v2, v1);
+            await Change("promote canary v1", () => admin.PromoteCanaryAsync(CancellationToken.None), v1);
+            await Change("upload front-f (v3)", () => UploadAsync("blazeface-front-f.onnx", TestWeights.FrontVariant("f")), v3);
+            await Change("rollback to v1", () => admin.RollbackAsync(CancellationToken.None), v1);
+            await Change("activate v0", () => admin.ActivateAsync(v0, "back to the default", CancellationToken.None), v0);
+            // Front (128 px) and back (256 px) models differ ~4× in cost: compare windows per model size.
+            groups = new()
+            {
+                ["back256"] = r => r.Version!.StartsWith("blazeface-back", StringComparison.Ordinal),
+                ["front128"] = r => r.Version!.StartsWith("blazeface-front", StringComparison.Ordinal),
+            };
+        }
+        else
+        {
+            var yunet = TestWeights.VersionOf("yunet-n.onnx", TestWeights.YuNet);
+            await Change("upload yunet (v1)", () => UploadAsync("yunet-n.onnx", TestWeights.YuNet), yunet);
+            await Change("canary blazeface-back (v0) at 50 %", () => admin.SetCanaryAsync(v0, 50, CancellationToken.None), yunet, v0);
+            await Change("promote canary v0", () => admin.PromoteCanaryAsync(CancellationToken.None), v0);
+            await Change("rollback to yunet", () => admin.RollbackAsync(CancellationToken.None), yunet);
+            await Change("activate v0", () => admin.ActivateAsync(v0, "back to BlazeFace", CancellationToken.None), v0);
+            // The probe is 512 × 512: YuNet runs it at that size, BlazeFace at 256.
+            groups = new()
+            {
+                ["blazefaceBack256"] = r => r.Version!.StartsWith("blazeface-back", StringComparison.Ordinal),
+                ["yunet512"] = r => r.Version!.StartsWith("yunet", StringComparison.Ordinal),
+            };
+        }
 
         stop.Cancel();
         await Task.WhenAll(loops);
@@ -121,12 +158,12 @@ public sealed class SwapUnderLoadTests(AzuriteFixture azurite, ITestOutputHelper
         // Old sessions: all disposed once their last request ended; only the active one is alive.
         Assert.Equal(1, host.LiveModels);
         Assert.Equal(host.ModelsAdopted - 1, host.ModelsDisposed);
-        Assert.True(host.ModelsAdopted >= 7, $"{host.ModelsAdopted} models loaded");
+        Assert.True(host.ModelsAdopted >= steps.Count, $"{host.ModelsAdopted} models loaded");
 
-        Report(requests, steps);
+        Report(requests, steps, groups, scenario == Scenario.BlazeFaceVersions ? "hot-swap-load.json" : "hot-swap-load-families.json");
     }
 
-    private void Report(Request[] requests, List<Step> steps)
+    private void Report(Request[] requests, List<Step> steps, Dictionary<string, Func<Request, bool>> groups, string file)
     {
         var windowEndSlack = Stopwatch.Frequency / 10; // 100 ms after the swap still counts as the swap window
         bool InWindow(Request r) => steps.Any(s => r.End >= s.WindowStart && r.Start <= s.WindowEnd + windowEndSlack);
@@ -150,14 +187,12 @@ public sealed class SwapUnderLoadTests(AzuriteFixture azurite, ITestOutputHelper
             detections = requests.Length,
             failures = Interlocked.Read(ref _failures),
             changes = steps.Select(s => new { s.Name, convergenceMs = Math.Round(s.ConvergenceMs, 1), windowMs = Math.Round(Stopwatch.GetElapsedTime(s.WindowStart, s.WindowEnd).TotalMilliseconds, 1) }),
-            // Front (128 px) and back (256 px) models differ ~4× in cost: compare windows per model size.
             all = Latency(requests),
-            back256 = Latency(requests.Where(r => r.Version!.StartsWith("blazeface-back", StringComparison.Ordinal))),
-            front128 = Latency(requests.Where(r => r.Version!.StartsWith("blazeface-front", StringComparison.Ordinal))),
+            byModel = groups.ToDictionary(g => g.Key, g => Latency(requests.Where(g.Value))),
             modelsLoaded = _instance.Host.ModelsAdopted,
             modelsDisposed = _instance.Host.ModelsDisposed,
         };
-        var path = Measurements.Write("hot-swap-load.json", result);
+        var path = Measurements.Write(file, result);
         output.WriteLine(File.ReadAllText(path));
     }
 

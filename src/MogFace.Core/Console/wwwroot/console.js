@@ -216,7 +216,8 @@
     const controller = new AbortController();
     detect.controller = controller;
     say("detect-message", "Detecting faces at threshold " + thresholdValue() + "…", "busy");
-    const r = await call("POST", "/detect?threshold=" + thresholdValue(), {
+    const maxSide = $("max-side").value;
+    const r = await call("POST", "/detect?threshold=" + thresholdValue() + (maxSide ? "&maxSide=" + maxSide : ""), {
       body: detect.file,
       headers: { "Content-Type": guessType(detect.file) },
       signal: controller.signal,
@@ -339,6 +340,7 @@
     clearTimeout(detect.timer);
     runDetect();
   });
+  $("max-side").addEventListener("change", runDetect);
   $("show-landmarks").addEventListener("change", draw);
   $("threshold-value").textContent = thresholdValue();
 

@@ -64,7 +64,7 @@ internal sealed class BlazeFacePipeline : IFacePipeline
             var kept = _weighted
                 ? NonMaxSuppression.Weighted(candidates, _nmsThreshold, maxFaces)
                 : NonMaxSuppression.Hard(candidates, _nmsThreshold, maxFaces);
-            var faces = kept.Select(c => (_clip ? Clip(c, image.Width, image.Height) : c).ToFace()).ToList();
+            var faces = kept.Select(c => (_clip ? c.ClippedTo(image.Width, image.Height) : c).ToFace()).ToList();
             clock.Postprocess += StageClock.Since(start);
             return faces;
         }
@@ -73,12 +73,6 @@ internal sealed class BlazeFacePipeline : IFacePipeline
             ArrayPool<float>.Shared.Return(buffer);
         }
     }
-
-    private static Candidate Clip(Candidate c, int width, int height) => c with
-    {
-        X1 = Math.Clamp(c.X1, 0, width), Y1 = Math.Clamp(c.Y1, 0, height),
-        X2 = Math.Clamp(c.X2, 0, width), Y2 = Math.Clamp(c.Y2, 0, height),
-    };
 
     public long[] InputShape(int width, int height) => (long[])_inputShape.Clone();
 

@@ -29,14 +29,9 @@ public sealed class MogFaceFamily : IModelFamily
     internal static string? Bind(ModelSignature signature, out MogFaceBinding binding)
     {
         binding = null!;
-        if (signature.Inputs.Count != 1)
-            return $"expected 1 input, found {signature.Inputs.Count}";
-        var input = signature.Inputs[0];
-        var s = input.Shape;
-        if (s.Length != 4 || s[1] != 3 || s[0] > 1)
-            return $"expected an NCHW input [1,3,H,W], found {input}";
-        if (input.ElementType != TensorElementType.Float)
-            return "expected a float32 input";
+        var inputProblem = NchwSignature.BindInput(signature, out var input, out var height, out var width);
+        if (inputProblem is not null)
+            return inputProblem;
         if (signature.Outputs.Count != 2)
             return $"expected 2 outputs (conf [1,N,1], loc [1,N,4]), found {signature.Outputs.Count}";
 
@@ -52,17 +47,12 @@ public sealed class MogFaceFamily : IModelFamily
         if (conf.Shape[1] > 0 && loc.Shape[1] > 0 && conf.Shape[1] != loc.Shape[1])
             return $"conf and loc disagree on N ({conf.Shape[1]} vs {loc.Shape[1]})";
 
-        int? height = s[2] > 0 ? s[2] : null, width = s[3] > 0 ? s[3] : null;
         if (height is { } h && width is { } w)
         {
             var n = conf.Shape[1] > 0 ? conf.Shape[1] : loc.Shape[1];
             var expected = MogFaceAnchors.CountFor(h, w);
             if (n > 0 && n != expected)
                 return $"a {w}×{h} input has {expected} MogFace anchors but the outputs have N = {n}";
-        }
-        else if (height is not null || width is not null)
-        {
-            return $"expected H and W both fixed or both dynamic, found {input}";
         }
         binding = new MogFaceBinding(input.Name, conf.Name, loc.Name, height, width);
         return null;

@@ -38,59 +38,18 @@ internal static class MogFacePreprocessing
     };
 
     /// <summary>Size of the network input for an image and factor (the image's own size at factor 1).</summary>
-    public static (int Width, int Height) InputSize(int width, int height, double factor) =>
-        factor == 1.0 ? (width, height) : OpenCvResize.OutputSize(width, height, factor);
+    public static (int Width, int Height) InputSize(int width, int height, double factor) => NchwInput.ResizedSize(width, height, factor);
+
+    /// <summary>The reference's planes: R, G, B, each <c>(p − mean) / (std · 255)</c>.</summary>
+    private static readonly PlaneChannel[] Channels = [.. Enumerable.Range(0, 3).Select(c => new PlaneChannel(c, Mean[c], Std[c] * 255.0))];
 
     /// <summary>
     /// Writes the normalised NCHW tensor of <paramref name="image"/> resized by <paramref name="factor"/> into
     /// <paramref name="nchw"/>, whose planes are <paramref name="planeWidth"/>×<paramref name="planeHeight"/>
     /// (at least the resized size; a fixed-size model may be larger: the rest is 0, the normalised mean colour).
     /// </summary>
-    public static void Fill(RgbPixels image, double factor, Span<float> nchw, int planeWidth, int planeHeight)
-    {
-        var (width, height) = InputSize(image.Width, image.Height, factor);
-        if (width > planeWidth || height > planeHeight)
-            throw new ArgumentException($"A {width}×{height} input does not fit a {planeWidth}×{planeHeight} plane.");
-        if (nchw.Length != 3 * planeWidth * planeHeight)
-            throw new ArgumentException("Input buffer has the wrong size.", nameof(nchw));
-        if (width != planeWidth || height != planeHeight)
-            nchw.Clear();
-        if (factor == 1.0)
-        {
-            Normalise<byte>(image.Data.Span, width, height, nchw, planeWidth, planeHeight);
-            return;
-        }
-        var length = width * height * 3;
-        var resized = System.Buffers.ArrayPool<float>.Shared.Rent(length);
-        try
-        {
-            OpenCvResize.Linear<byte>(image.Data.Span, image.Width, image.Height, 3, factor, resized.AsSpan(0, length));
-            Normalise<float>(resized.AsSpan(0, length), width, height, nchw, planeWidth, planeHeight);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<float>.Shared.Return(resized);
-        }
-    }
-
-    /// <summary>Interleaved RGB pixels (W×H) → normalised planes (computed in double, stored as float32).</summary>
-    public static void Normalise<T>(ReadOnlySpan<T> rgb, int width, int height, Span<float> nchw, int planeWidth, int planeHeight)
-        where T : unmanaged, System.Numerics.INumberBase<T>
-    {
-        var plane = planeWidth * planeHeight;
-        for (var c = 0; c < 3; c++)
-        {
-            double mean = Mean[c], divisor = Std[c] * 255.0;
-            var target = nchw.Slice(c * plane, plane);
-            for (var y = 0; y < height; y++)
-            {
-                var row = rgb.Slice(y * width * 3, width * 3);
-                var to = target.Slice(y * planeWidth, width);
-                for (var x = 0; x < width; x++)
-                    to[x] = (float)((double.CreateTruncating(row[3 * x + c]) - mean) / divisor);
-            }
-        }
-    }
+    public static void Fill(RgbPixels image, double factor, Span<float> nchw, int planeWidth, int planeHeight) =>
+        NchwInput.Fill(image, factor, nchw, planeWidth, planeHeight, Channels);
 
     /// <summary>A horizontally mirrored copy (the flip passes of the multi-scale test).</summary>
     public static RgbPixels Mirror(RgbPixels image)
