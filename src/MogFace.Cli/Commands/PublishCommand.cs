@@ -58,11 +58,12 @@ internal static class PublishCommand
                 if (manifestFile.Exists)
                 {
                     var manifestBlob = client.GetBlobClient(stem + ".json");
-                    await manifestBlob.UploadAsync(manifestFile.FullName, new BlobUploadOptions
+                    var uploaded = await manifestBlob.UploadAsync(manifestFile.FullName, new BlobUploadOptions
                     {
                         HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
                     }, ct);
                     Console.Out.WriteLine($"uploaded {manifestBlob.Uri}");
+                    await LaterSecondThanAsync(uploaded.Value.LastModified, ct);
                 }
                 var weights = client.GetBlobClient(stem + ".onnx");
                 await weights.UploadAsync(model.FullName, new BlobUploadOptions
@@ -88,6 +89,19 @@ internal static class PublishCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Waits until the clock is past the second of <paramref name="lastModified"/>. The polling blob trigger's
+    /// container scan keeps a Last-Modified watermark and takes only blobs strictly newer than it; Last-Modified has
+    /// one-second resolution, so weights uploaded in the same second as their manifest, just after a scan saw the
+    /// manifest, would never be seen by that trigger. A later second makes the weights visible to the next scan.
+    /// </summary>
+    private static async Task LaterSecondThanAsync(DateTimeOffset lastModified, CancellationToken ct)
+    {
+        var wait = lastModified.AddSeconds(1) - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(50);
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait > TimeSpan.FromSeconds(2) ? TimeSpan.FromSeconds(2) : wait, ct);
     }
 
     /// <summary>
