@@ -84,31 +84,17 @@ public static class ModelsHandlers
             MogFaceJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    /// <summary><c>POST /api/models/{version}/activate</c>: 200 pointer, 404 unknown version.</summary>
-    public static async Task<IResult> ActivateAsync(string version, IModelAdmin admin, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Results.Json(await admin.ActivateAsync(version, $"activate {version} (admin API)", cancellationToken), MogFaceJson.Options);
-        }
-        catch (VersionNotFoundException ex)
-        {
-            return Problems.Create(404, Problems.VersionNotFound, ex.Message);
-        }
-    }
+    /// <summary><c>POST /api/models/{version}/activate</c>: 200 pointer, 404 unknown version. Replaces an unreadable pointer.</summary>
+    public static Task<IResult> ActivateAsync(string version, IModelAdmin admin, CancellationToken cancellationToken) =>
+        PointerActionAsync(() => admin.ActivateAsync(version, $"activate {version} (admin API)", cancellationToken));
 
-    /// <summary><c>POST /api/models/rollback</c>: 200 pointer, 409 when there is no previous version.</summary>
-    public static async Task<IResult> RollbackAsync(IModelAdmin admin, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Results.Json(await admin.RollbackAsync(cancellationToken), MogFaceJson.Options);
-        }
-        catch (InvalidOperationException ex)
-        {
-            return Problems.Create(409, Problems.NoPreviousVersion, ex.Message);
-        }
-    }
+    /// <summary>
+    /// <c>POST /api/models/rollback</c>: 200 pointer, 409 when there is no previous version, 409
+    /// <c>pointer-unreadable</c> when the pointer does not parse (which version was active is unknown then:
+    /// activate one instead).
+    /// </summary>
+    public static Task<IResult> RollbackAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
+        PointerActionAsync(() => admin.RollbackAsync(cancellationToken), Problems.NoPreviousVersion);
 
     /// <summary><c>PUT /api/models/canary</c> with <c>{"version":"…","percent":10}</c>: 400 bad JSON, 422 percent outside 1..100, 404 unknown version.</summary>
     public static async Task<IResult> SetCanaryAsync(HttpRequest request, IModelAdmin admin, CancellationToken cancellationToken)
@@ -133,23 +119,41 @@ public static class ModelsHandlers
             return Problems.Create(422, Problems.InvalidParameter, "version is required.");
         if (body.Percent is not (>= 1 and <= 100))
             return Problems.Create(422, Problems.InvalidParameter, $"percent must be an integer within 1..100; got {body.Percent?.ToString() ?? "nothing"}.");
+        return await PointerActionAsync(() => admin.SetCanaryAsync(body.Version, body.Percent.Value, cancellationToken), Problems.NoActiveVersion);
+    }
+
+    /// <summary><c>DELETE /api/models/canary</c>: ends the split (idempotent); 409 when the pointer does not parse.</summary>
+    public static Task<IResult> ClearCanaryAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
+        PointerActionAsync(() => admin.ClearCanaryAsync(cancellationToken));
+
+    /// <summary>
+    /// Runs a pointer change and answers the new pointer, or the refusal as problem+json: 404 unknown version,
+    /// 409 unreadable pointer, 409 <paramref name="conflictCode"/> when the change does not apply to the current
+    /// pointer (<see cref="InvalidOperationException"/>), 422 out-of-range argument.
+    /// </summary>
+    private static async Task<IResult> PointerActionAsync(Func<Task<PointerDocument>> action, string? conflictCode = null)
+    {
         try
         {
-            return Results.Json(await admin.SetCanaryAsync(body.Version, body.Percent.Value, cancellationToken), MogFaceJson.Options);
+            return Results.Json(await action(), MogFaceJson.Options);
         }
         catch (VersionNotFoundException ex)
         {
             return Problems.Create(404, Problems.VersionNotFound, ex.Message);
+        }
+        catch (PointerUnreadableException ex)
+        {
+            return Problems.Create(409, Problems.PointerUnreadable, ex.Message);
+        }
+        catch (InvalidOperationException ex) when (conflictCode is not null)
+        {
+            return Problems.Create(409, conflictCode, ex.Message);
         }
         catch (ArgumentOutOfRangeException ex)
         {
             return Problems.Create(422, Problems.InvalidParameter, ex.Message);
         }
     }
-
-    /// <summary><c>DELETE /api/models/canary</c>: ends the split (idempotent).</summary>
-    public static async Task<IResult> ClearCanaryAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
-        Results.Json(await admin.ClearCanaryAsync(cancellationToken), MogFaceJson.Options);
 }
 
 public sealed record CanaryRequest(string? Version, int? Percent);

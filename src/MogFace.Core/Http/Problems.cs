@@ -20,6 +20,10 @@ public static class Problems
     public const string Unauthorized = "unauthorized";
     public const string VersionNotFound = "version-not-found";
     public const string NoPreviousVersion = "no-previous-version";
+    public const string NoActiveVersion = "no-active-version";
+
+    /// <summary>models/pointer.json does not parse: activate a version to replace it.</summary>
+    public const string PointerUnreadable = "pointer-unreadable";
 
     public static IResult Create(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {

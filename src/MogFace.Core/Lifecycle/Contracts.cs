@@ -61,6 +61,7 @@ public interface IModelAdmin
     Task<PointerDocument> ActivateAsync(string version, string reason, CancellationToken cancellationToken);
 
     /// <exception cref="InvalidOperationException">There is no previous version.</exception>
+    /// <exception cref="PointerUnreadableException">The pointer does not parse (activate a version to repair it).</exception>
     Task<PointerDocument> RollbackAsync(CancellationToken cancellationToken);
 
     /// <exception cref="ArgumentOutOfRangeException">Percent outside 1..100.</exception>

@@ -53,7 +53,11 @@ public sealed record RegistryView(
     PointerDocument? Pointer,
     IReadOnlyList<VersionRecord> Versions,
     IReadOnlyList<RejectionRecord> Rejected,
-    IReadOnlyList<InstanceHeartbeat> Instances);
+    IReadOnlyList<InstanceHeartbeat> Instances)
+{
+    /// <summary>Why <c>models/pointer.json</c> could not be read (then <see cref="Pointer"/> is null); null when it could.</summary>
+    public string? PointerError { get; init; }
+}
 
 /// <summary>The result of one ingestion: accepted (maybe already registered) or rejected with a reason.</summary>
 public sealed record IngestionOutcome(bool Accepted, string Name, string? Version, string? Reason, string? Code, bool AlreadyRegistered = false)

@@ -116,8 +116,7 @@ internal sealed class WeightsIngestion(
                 logger.LogInformation("{Version} was registered concurrently by another ingestion", version);
                 return IngestionOutcome.Accept(name, version, already: true);
             }
-            await registry.UpdatePointerAsync(
-                pointer => PointerHistory.Activate(pointer, version, $"upload weights/{blobName}"), cancellationToken);
+            await registry.ActivateAsync(version, $"upload weights/{blobName}", cancellationToken);
             await registry.DeleteRejectionAsync(name, cancellationToken);
             metrics.RecordAccepted(version);
             logger.LogInformation("Registered weights/{Blob} as {Version} ({Family}, {Size} bytes) and made it active",

@@ -56,8 +56,10 @@ internal sealed class ModelRegistry(
             // A 304 does not throw here: it comes back without a value.
             if (!response.HasValue || response.GetRawResponse().Status == 304)
                 return PointerRead.NotModified;
-            var document = Parse<PointerDocument>(response.Value.Content, PointerBlob);
-            return new PointerRead(PointerReadStatus.Changed, document, response.Value.Details.ETag);
+            var document = PointerParser.TryParse(response.Value.Content, out var error);
+            return document is null
+                ? new PointerRead(PointerReadStatus.Unreadable, null, response.Value.Details.ETag, error)
+                : new PointerRead(PointerReadStatus.Changed, document, response.Value.Details.ETag);
         }
         catch (RequestFailedException ex) when (ex.Status == 304)
         {
@@ -69,15 +71,23 @@ internal sealed class ModelRegistry(
         }
     }
 
-    public async Task<PointerDocument?> GetPointerAsync(CancellationToken cancellationToken) =>
-        (await ReadPointerAsync(null, cancellationToken)).Document;
+    /// <summary>The pointer, or null when there is none yet.</summary>
+    /// <exception cref="PointerUnreadableException">The pointer blob does not parse.</exception>
+    public async Task<PointerDocument?> GetPointerAsync(CancellationToken cancellationToken)
+    {
+        var read = await ReadPointerAsync(null, cancellationToken);
+        return read.Status == PointerReadStatus.Unreadable ? throw new PointerUnreadableException(read.Error!) : read.Document;
+    }
 
     /// <summary>
     /// Compare-and-swap: reads the pointer, applies <paramref name="change"/> (null = nothing to change) and
     /// writes it back only if nobody wrote in between (If-Match the ETag read, or If-None-Match * when there
     /// was no pointer); a lost race (412/409) re-reads and re-applies, so no writer's update is lost.
+    /// An unreadable pointer throws <see cref="PointerUnreadableException"/> unless <paramref name="repair"/>
+    /// is set: then the change applies to <see cref="RebuiltPointerAsync"/> and replaces the broken blob (still
+    /// If-Match its ETag, so a concurrent repair is not overwritten blindly).
     /// </summary>
-    public async Task<PointerDocument> UpdatePointerAsync(Func<PointerDocument, PointerDocument?> change, CancellationToken cancellationToken)
+    public async Task<PointerDocument> UpdatePointerAsync(Func<PointerDocument, PointerDocument?> change, CancellationToken cancellationToken, bool repair = false)
     {
         await EnsureContainersAsync(cancellationToken);
         var blob = Models.GetBlobClient(PointerBlob);
@@ -85,6 +95,13 @@ internal sealed class ModelRegistry(
         {
             var read = await ReadPointerAsync(null, cancellationToken);
             var current = read.Document ?? new PointerDocument();
+            if (read.Status == PointerReadStatus.Unreadable)
+            {
+                if (!repair)
+                    throw new PointerUnreadableException(read.Error!);
+                logger.LogWarning("models/{Blob} is unreadable ({Error}); replacing it, history rebuilt from the registered versions", PointerBlob, read.Error);
+                current = await RebuiltPointerAsync(cancellationToken);
+            }
             var next = change(current);
             if (next is null)
                 return current;
@@ -105,6 +122,20 @@ internal sealed class ModelRegistry(
             }
         }
     }
+
+    /// <summary>
+    /// <paramref name="version"/> becomes active (nothing changes when it already is). Works on an unreadable
+    /// pointer too: making a version active does not depend on what the broken pointer said.
+    /// </summary>
+    public Task<PointerDocument> ActivateAsync(string version, string reason, CancellationToken cancellationToken) =>
+        UpdatePointerAsync(pointer => PointerHistory.Activate(pointer, version, reason), cancellationToken, repair: true);
+
+    /// <summary>
+    /// The base a repair starts from when the pointer is unreadable: nothing active, and every registered version
+    /// as history, newest first (what a rollback after the repair can go back to).
+    /// </summary>
+    public async Task<PointerDocument> RebuiltPointerAsync(CancellationToken cancellationToken) =>
+        new() { Previous = (await ListVersionsAsync(cancellationToken)).Select(v => v.Version).Take(PointerHistory.Limit).ToArray() };
 
     // ---------------------------------------------------------------- versions
 
