@@ -21,6 +21,9 @@ internal sealed class ModelRegistry(
     public const string ModelFile = "model.onnx";
     public const string ManifestFile = "manifest.json";
 
+    /// <summary>Written after the pointer update that followed a registration: the ingestion finished.</summary>
+    public const string ActivatedFile = "activated";
+
     /// <summary>CAS attempts before a pointer update gives up (each lost race means another writer won).</summary>
     private const int MaxCasAttempts = 50;
 
@@ -172,6 +175,17 @@ internal sealed class ModelRegistry(
             return false;
         }
     }
+
+    /// <summary>Marks that the pointer update after registering <paramref name="version"/> happened.</summary>
+    public async Task RecordActivationAsync(string version, CancellationToken cancellationToken) =>
+        await Models.GetBlobClient(VersionBlob(version, ActivatedFile)).UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken);
+
+    /// <summary>
+    /// False when <paramref name="version"/> was registered but the ingestion that registered it stopped before
+    /// (or while) moving the pointer: a retry must finish that, not report "already registered" and stop.
+    /// </summary>
+    public async Task<bool> IsActivationRecordedAsync(string version, CancellationToken cancellationToken) =>
+        (await Models.GetBlobClient(VersionBlob(version, ActivatedFile)).ExistsAsync(cancellationToken)).Value;
 
     /// <summary>Streams a version's model bytes into <paramref name="destination"/>.</summary>
     public async Task DownloadModelAsync(string version, Stream destination, CancellationToken cancellationToken)
