@@ -10,30 +10,23 @@ namespace MogFace.Server.Tests;
 /// A server of its own (it breaks its registry) on the collection's Azurite.
 /// </summary>
 [Collection(KeyedServerCollection.Name)]
-public sealed class CorruptPointerTests(KeyedServerFixture fixture) : IAsyncLifetime
+public sealed class CorruptPointerTests(KeyedServerFixture fixture) : OwnServerTests(fixture)
 {
-    private ServerInstance _server = null!;
-
-    public async Task InitializeAsync() =>
-        _server = await ServerInstance.StartAsync(fixture.Azurite, KeyedServerFixture.FunctionKey, KeyedServerFixture.AdminKey);
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Theory]
     [InlineData("{not json")]
     [InlineData("null")]
     [InlineData("""{"active":5,"previous":"x"}""")]
     public async Task Admin_routes_answer_problem_json_health_reports_it_and_activate_repairs_it(string garbage)
     {
-        using var admin = _server.CreateClient(KeyedServerFixture.AdminKey);
+        using var admin = Admin();
         using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "front"))
             await Http.JsonAsync(upload, 201);
         string back;
         using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "back"))
             back = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
-        await _server.WaitForModelAsync(back);
+        await Server.WaitForModelAsync(back);
 
-        await _server.Models.GetBlobClient("pointer.json").UploadAsync(BinaryData.FromString(garbage), overwrite: true);
+        await Server.Models.GetBlobClient("pointer.json").UploadAsync(BinaryData.FromString(garbage), overwrite: true);
 
         // The listing still works (the versions are what the repair needs) and names the problem.
         using (var list = await admin.GetAsync("api/models"))
@@ -50,7 +43,7 @@ public sealed class CorruptPointerTests(KeyedServerFixture fixture) : IAsyncLife
             await Http.AssertProblemAsync(clear, 409, "pointer-unreadable");
 
         // The instance keeps serving and health says why it is degraded.
-        using var anonymous = _server.CreateClient();
+        using var anonymous = Server.CreateClient();
         await Http.WaitUntilAsync(async () =>
         {
             using var health = await anonymous.GetAsync("api/health");

@@ -15,7 +15,25 @@ namespace MogFace.Core.Lifecycle;
 /// </summary>
 internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOptions> options)
 {
+    /// <summary>
+    /// Never throws for anything a model can cause: an unexpected failure (an overflow, an allocation the
+    /// declared shapes ask for) is a <see cref="RejectionCodes.ValidationError"/> rejection, not a 500.
+    /// </summary>
     public ValidationResult Validate(byte[] onnx, ModelManifest? manifest, string version)
+    {
+        try
+        {
+            return ValidateCore(onnx, manifest, version);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var reason = $"The model could not be validated ({ex.GetType().Name}: {ex.Message}).";
+            return new ValidationResult(new ValidationReport(false, "CPU", 0, 0, false, null, null, reason),
+                RejectionCodes.ValidationError, reason, null, null);
+        }
+    }
+
+    private ValidationResult ValidateCore(byte[] onnx, ModelManifest? manifest, string version)
     {
         var clock = Stopwatch.StartNew();
         FaceModel model;

@@ -13,6 +13,9 @@ public static class RejectionCodes
     public const string QualityGate = "quality-gate";
     public const string NotFound = "not-found";
 
+    /// <summary>Validating the model threw something the checks above do not name: refused, never a 500.</summary>
+    public const string ValidationError = "validation-error";
+
     /// <summary>The blob is a manifest (<c>.json</c>): ignored, not recorded.</summary>
     public const string NotAModel = "not-a-model";
 

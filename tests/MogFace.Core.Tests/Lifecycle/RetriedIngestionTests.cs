@@ -12,7 +12,7 @@ namespace MogFace.Core.Tests.Lifecycle;
 [Collection(AzuriteCollection.Name)]
 public sealed class RetriedIngestionTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private readonly PointerWriteFaults _faults = new();
+    private readonly RequestFaults _faults = RequestFaults.PointerWrites();
     private LifecycleInstance _instance = null!;
 
     public Task InitializeAsync()
