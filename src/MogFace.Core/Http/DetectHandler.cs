@@ -243,6 +243,13 @@ public static class DetectHandler
                 {
                     throw; // Kestrel's own verdict (413 for its body limit), mapped by the caller
                 }
+                catch (InvalidDataException ex) when (sections == 0 && ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Still before the first boundary: the whole body was read as preamble, so the boundary the
+                    // Content-Type names is not in it. A malformed request, not an oversized section.
+                    throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.MalformedRequest,
+                        $"The multipart body does not contain the boundary its Content-Type names ('{boundary}').");
+                }
                 catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
                 {
                     // MultipartReader's per-section cap (a form field larger than an image may be).
