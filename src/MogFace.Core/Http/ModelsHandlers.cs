@@ -33,14 +33,22 @@ public static class ModelsHandlers
                 return Problems.Create(415, Problems.UnsupportedMediaType,
                     $"Content-Type '{request.ContentType}' is not accepted for weights; send the .onnx bytes as application/octet-stream.");
         }
-        if (request.ContentLength > cap)
-            return Problems.From(HttpProblemException.TooLarge(cap, "The model"));
         var name = request.Query["name"].ToString();
         if (string.IsNullOrWhiteSpace(name))
             name = "upload";
         if (name.Length > 128 || name.Contains('/') || name.Contains('\\'))
             return Problems.Create(422, Problems.InvalidParameter, "name must be a plain file name (at most 128 characters, no folders).");
         var blobName = name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? name : name + ".onnx";
+
+        // A refusal for size is still a rejection operators should see, like the ones ingestion records.
+        async Task<IResult> TooLargeAsync(long size)
+        {
+            var problem = HttpProblemException.TooLarge(cap, "The model");
+            await ingestion.RecordRefusalAsync(blobName, RejectionCodes.TooLarge, problem.Message, size, cancellationToken);
+            return Problems.From(problem);
+        }
+        if (request.ContentLength is { } declared && declared > cap)
+            return await TooLargeAsync(declared);
 
         if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = cap + 1;
@@ -57,16 +65,19 @@ public static class ModelsHandlers
             {
                 total += read;
                 if (total > cap)
-                    return Problems.From(HttpProblemException.TooLarge(cap, "The model"));
+                    return await TooLargeAsync(total);
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
             if (total == 0)
                 return Problems.Create(400, Problems.EmptyBody, "The request body is empty; send the .onnx bytes.");
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
+        {
+            return await TooLargeAsync(cap + 1);
+        }
         catch (BadHttpRequestException ex)
         {
-            var status = ex.StatusCode == 413 ? 413 : 400;
-            return Problems.Create(status, status == 413 ? Problems.TooLarge : Problems.MalformedRequest, ex.Message);
+            return Problems.Create(400, Problems.MalformedRequest, ex.Message);
         }
         file.Position = 0;
         var outcome = await ingestion.IngestAsync(blobName, file, manifest: null, cancellationToken);

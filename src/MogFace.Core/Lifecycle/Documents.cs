@@ -31,7 +31,7 @@ public sealed record VersionRecord
     public Families.ModelManifest? Manifest { get; init; }
 }
 
-/// <summary><c>models/rejected/&lt;name&gt;.json</c>: why an upload was refused.</summary>
+/// <summary><c>models/rejected/&lt;name&gt;-&lt;name hash&gt;-&lt;content hash&gt;.json</c> (one per distinct upload): why an upload was refused.</summary>
 public sealed record RejectionRecord(string Name, string Reason, string Code, string? Sha256, long Size, string? SourceBlob, DateTimeOffset At);
 
 /// <summary><c>models/instances/&lt;instanceId&gt;.json</c>: what one instance serves.</summary>

@@ -1,6 +1,6 @@
 namespace MogFace.Core.Lifecycle;
 
-/// <summary>The <c>code</c> of a rejection (a metric tag and a field of <c>models/rejected/&lt;name&gt;.json</c>).</summary>
+/// <summary>The <c>code</c> of a rejection (a metric tag and a field of the records under <c>models/rejected/</c>).</summary>
 public static class RejectionCodes
 {
     public const string TooLarge = "too-large";

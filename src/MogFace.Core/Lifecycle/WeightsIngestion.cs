@@ -65,6 +65,9 @@ internal sealed class WeightsIngestion(
         }
     }
 
+    public Task<IngestionOutcome> RecordRefusalAsync(string blobName, string code, string reason, long size, CancellationToken cancellationToken) =>
+        RejectAsync(ModelVersion.SafeName(blobName), blobName, code, reason, null, size, cancellationToken);
+
     public async Task<IngestionOutcome> IngestAsync(string blobName, Stream content, ModelManifest? manifest, CancellationToken cancellationToken)
     {
         var name = ModelVersion.SafeName(blobName);
@@ -143,7 +146,7 @@ internal sealed class WeightsIngestion(
     {
         await registry.ActivateAsync(version, $"upload weights/{blobName}", cancellationToken);
         await registry.RecordActivationAsync(version, cancellationToken);
-        await registry.DeleteRejectionAsync(name, cancellationToken);
+        await registry.DeleteRejectionsAsync(blobName, cancellationToken);
         metrics.RecordAccepted(version);
     }
 
@@ -175,7 +178,7 @@ internal sealed class WeightsIngestion(
         {
             await registry.WriteRejectionAsync(
                 new RejectionRecord(name, reason, code, sha, size, $"{options.Value.WeightsContainer}/{blobName}", time.GetUtcNow()),
-                cancellationToken);
+                blobName, cancellationToken);
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {

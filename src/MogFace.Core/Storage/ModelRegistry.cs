@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MogFace.Core.Families;
 using MogFace.Core.Lifecycle;
 
 namespace MogFace.Core.Storage;
@@ -33,7 +34,17 @@ internal sealed class ModelRegistry(
     public BlobContainerClient Weights => service.GetBlobContainerClient(options.Value.WeightsContainer);
 
     public static string VersionBlob(string version, string file) => $"versions/{version}/{file}";
-    public static string RejectionBlob(string name) => $"rejected/{name}.json";
+    /// <summary>
+    /// <c>rejected/&lt;safe name&gt;-&lt;8 hex of sha256(original blob name)&gt;-&lt;8 hex of the bytes' sha256 (or of their
+    /// size when they were never read)&gt;.json</c>: names that sanitise alike (every non-ASCII name is "model") and
+    /// different bytes under one name each keep their own record; the same refusal again replaces its own.
+    /// </summary>
+    public static string RejectionBlob(string blobName, string? sha256, long size) =>
+        $"{RejectionPrefix(blobName)}{(sha256 ?? ModelVersion.Sha256Hex(System.Text.Encoding.UTF8.GetBytes($"size:{size}")))[..8]}.json";
+
+    /// <summary>What every rejection record of <paramref name="blobName"/> starts with.</summary>
+    public static string RejectionPrefix(string blobName) =>
+        $"rejected/{ModelVersion.SafeName(blobName)}-{ModelVersion.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(blobName))[..8]}-";
     public static string HeartbeatBlob(string instanceId) => $"instances/{instanceId.Replace('/', '-')}.json";
 
     /// <summary>Creates both containers when missing (once per process, again after a write finds them gone).</summary>
@@ -209,14 +220,22 @@ internal sealed class ModelRegistry(
 
     // ---------------------------------------------------------------- rejections and heartbeats
 
-    public Task WriteRejectionAsync(RejectionRecord rejection, CancellationToken cancellationToken) =>
-        WriteAsync(RejectionBlob(rejection.Name), rejection, cancellationToken);
+    public Task WriteRejectionAsync(RejectionRecord rejection, string blobName, CancellationToken cancellationToken) =>
+        WriteAsync(RejectionBlob(blobName, rejection.Sha256, rejection.Size), rejection, cancellationToken);
 
-    public async Task DeleteRejectionAsync(string name, CancellationToken cancellationToken) =>
-        await Models.GetBlobClient(RejectionBlob(name)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    /// <summary>Deletes every rejection record of <paramref name="blobName"/> (a good upload of that name).</summary>
+    public async Task DeleteRejectionsAsync(string blobName, CancellationToken cancellationToken)
+    {
+        foreach (var blob in await CollectAsync(RejectionPrefix(blobName), cancellationToken))
+            await Models.GetBlobClient(blob).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
 
-    public async Task<RejectionRecord?> GetRejectionAsync(string name, CancellationToken cancellationToken) =>
-        await ReadAsync<RejectionRecord>(RejectionBlob(name), cancellationToken);
+    /// <summary>The newest rejection record of <paramref name="blobName"/>, or null.</summary>
+    public async Task<RejectionRecord?> GetRejectionAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var records = await ReadAllAsync<RejectionRecord>(await CollectAsync(RejectionPrefix(blobName), cancellationToken), cancellationToken);
+        return records.MaxBy(r => r.At);
+    }
 
     public async Task<IReadOnlyList<RejectionRecord>> ListRejectionsAsync(CancellationToken cancellationToken)
     {
