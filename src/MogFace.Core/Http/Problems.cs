@@ -22,6 +22,9 @@ public static class Problems
     public const string NoPreviousVersion = "no-previous-version";
     public const string NoActiveVersion = "no-active-version";
 
+    /// <summary>A failure on the server (500): logged and counted; the body says no more than the exception type.</summary>
+    public const string InternalError = "internal-error";
+
     /// <summary>models/pointer.json does not parse: activate a version to replace it.</summary>
     public const string PointerUnreadable = "pointer-unreadable";
 

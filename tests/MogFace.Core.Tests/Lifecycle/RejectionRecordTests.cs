@@ -9,24 +9,13 @@ namespace MogFace.Core.Tests.Lifecycle;
 /// clears that name's records only.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class RejectionRecordTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class RejectionRecordTests(AzuriteFixture azurite) : OneInstanceTests(azurite)
 {
-    private readonly InstanceSet _instances = new(azurite);
-    private LifecycleInstance _instance = null!;
-
-    public Task InitializeAsync()
-    {
-        _instance = _instances.Add();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _instances.DisposeAsync();
-
     private Task Reject(string name, byte[] bytes) =>
-        _instance.Ingestion.IngestAsync(name, new MemoryStream(bytes), null, CancellationToken.None);
+        Instance.Ingestion.IngestAsync(name, new MemoryStream(bytes), null, CancellationToken.None);
 
     private async Task<List<(string? Source, string? Sha)>> RejectedAsync() =>
-        (await _instance.Admin.ListAsync(CancellationToken.None)).Rejected.Select(r => (r.SourceBlob, r.Sha256)).ToList();
+        (await Instance.Admin.ListAsync(CancellationToken.None)).Rejected.Select(r => (r.SourceBlob, r.Sha256)).ToList();
 
     [Fact]
     public async Task Names_that_sanitise_alike_keep_separate_records()
@@ -47,7 +36,7 @@ public sealed class RejectionRecordTests(AzuriteFixture azurite) : IAsyncLifetim
         await Reject("other.onnx", [7, 8, 9]);
         Assert.Equal(3, (await RejectedAsync()).Count);
 
-        await _instance.IngestAcceptedAsync("candidate.onnx", TestWeights.Front);
+        await Instance.IngestAcceptedAsync("candidate.onnx", TestWeights.Front);
 
         Assert.Equal("other.onnx", Assert.Single(await RejectedAsync()).Source!.Split('/')[^1]);
     }
