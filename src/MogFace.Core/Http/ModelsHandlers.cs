@@ -15,8 +15,8 @@ public static class ModelsHandlers
     private static readonly string[] WeightsMediaTypes = ["application/octet-stream", "application/onnx", "application/x-onnx"];
 
     /// <summary><c>GET /api/models</c>: pointer, versions, rejected uploads, instances.</summary>
-    public static async Task<IResult> ListAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
-        Results.Json(await admin.ListAsync(cancellationToken), MogFaceJson.Options);
+    public static Task<IResult> ListAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
+        RegistryCall.RunAsync(async token => Results.Json(await admin.ListAsync(token), MogFaceJson.Options), cancellationToken);
 
     /// <summary>
     /// <c>POST /api/models?name=n</c>, body = the .onnx bytes: streamed to a temporary file (capped at
@@ -83,9 +83,8 @@ public static class ModelsHandlers
         var outcome = await ingestion.IngestAsync(blobName, file, manifest: null, cancellationToken);
         if (outcome.Code == RejectionCodes.StorageUnavailable)
         {
-            // Nothing was recorded: a temporary condition, not a verdict on the weights.
-            request.HttpContext.Response.Headers.RetryAfter = "5";
-            return Problems.Create(503, RejectionCodes.StorageUnavailable, outcome.Reason ?? "The model registry is unavailable; retry.");
+            // A temporary condition, not a verdict on the weights: a retry completes the upload.
+            return Problems.StorageUnavailable(outcome.Reason ?? "The model registry is unavailable; retry.");
         }
         if (!outcome.Accepted)
             return Problems.Create(422, RejectedWeights, outcome.Reason ?? "The weights were rejected.",
@@ -97,7 +96,7 @@ public static class ModelsHandlers
 
     /// <summary><c>POST /api/models/{version}/activate</c>: 200 pointer, 404 unknown version. Replaces an unreadable pointer.</summary>
     public static Task<IResult> ActivateAsync(string version, IModelAdmin admin, CancellationToken cancellationToken) =>
-        PointerActionAsync(() => admin.ActivateAsync(version, $"activate {version} (admin API)", cancellationToken));
+        PointerActionAsync(token => admin.ActivateAsync(version, $"activate {version} (admin API)", token), cancellationToken);
 
     /// <summary>
     /// <c>POST /api/models/rollback</c>: 200 pointer, 409 when there is no previous version, 409
@@ -105,7 +104,7 @@ public static class ModelsHandlers
     /// activate one instead).
     /// </summary>
     public static Task<IResult> RollbackAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
-        PointerActionAsync(() => admin.RollbackAsync(cancellationToken), Problems.NoPreviousVersion);
+        PointerActionAsync(admin.RollbackAsync, cancellationToken, Problems.NoPreviousVersion);
 
     /// <summary><c>PUT /api/models/canary</c> with <c>{"version":"…","percent":10}</c>: 400 bad JSON, 422 percent outside 1..100, 404 unknown version.</summary>
     public static async Task<IResult> SetCanaryAsync(HttpRequest request, IModelAdmin admin, CancellationToken cancellationToken)
@@ -130,23 +129,26 @@ public static class ModelsHandlers
             return Problems.Create(422, Problems.InvalidParameter, "version is required.");
         if (body.Percent is not (>= 1 and <= 100))
             return Problems.Create(422, Problems.InvalidParameter, $"percent must be an integer within 1..100; got {body.Percent?.ToString() ?? "nothing"}.");
-        return await PointerActionAsync(() => admin.SetCanaryAsync(body.Version, body.Percent.Value, cancellationToken), Problems.NoActiveVersion);
+        return await PointerActionAsync(token => admin.SetCanaryAsync(body.Version, body.Percent.Value, token), cancellationToken, Problems.NoActiveVersion);
     }
 
     /// <summary><c>DELETE /api/models/canary</c>: ends the split (idempotent); 409 when the pointer does not parse.</summary>
     public static Task<IResult> ClearCanaryAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
-        PointerActionAsync(() => admin.ClearCanaryAsync(cancellationToken));
+        PointerActionAsync(admin.ClearCanaryAsync, cancellationToken);
 
     /// <summary>
     /// Runs a pointer change and answers the new pointer, or the refusal as problem+json: 404 unknown version,
     /// 409 unreadable pointer, 409 <paramref name="conflictCode"/> when the change does not apply to the current
-    /// pointer (<see cref="InvalidOperationException"/>), 422 out-of-range argument.
+    /// pointer (<see cref="InvalidOperationException"/>), 422 out-of-range argument, 503 storage unavailable.
     /// </summary>
-    private static async Task<IResult> PointerActionAsync(Func<Task<PointerDocument>> action, string? conflictCode = null)
+    private static Task<IResult> PointerActionAsync(Func<CancellationToken, Task<PointerDocument>> action, CancellationToken cancellationToken, string? conflictCode = null) =>
+        RegistryCall.RunAsync(token => PointerResultAsync(action, token, conflictCode), cancellationToken);
+
+    private static async Task<IResult> PointerResultAsync(Func<CancellationToken, Task<PointerDocument>> action, CancellationToken cancellationToken, string? conflictCode)
     {
         try
         {
-            return Results.Json(await action(), MogFaceJson.Options);
+            return Results.Json(await action(cancellationToken), MogFaceJson.Options);
         }
         catch (VersionNotFoundException ex)
         {

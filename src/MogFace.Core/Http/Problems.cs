@@ -53,6 +53,23 @@ public static class Problems
             new Dictionary<string, object?> { ["instance"] = instance });
     }
 
+    /// <summary>503 <c>storage-unavailable</c> with <c>Retry-After</c>: the registry could not be reached; nothing was decided.</summary>
+    public static IResult StorageUnavailable(string detail) =>
+        new WithRetryAfter(Create(StatusCodes.Status503ServiceUnavailable, Lifecycle.RejectionCodes.StorageUnavailable, detail), StorageRetryAfterSeconds);
+
+    /// <summary>What <see cref="StorageUnavailable"/> asks clients to wait.</summary>
+    public const int StorageRetryAfterSeconds = 5;
+
+    /// <summary>A result that sets Retry-After when it runs (handlers that have no HttpContext at hand).</summary>
+    private sealed class WithRetryAfter(IResult inner, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+
     public static IResult From(HttpProblemException ex) => Create(ex.Status, ex.Code, ex.Message);
 
     public static IResult From(ImageInputException ex, string? part = null)
