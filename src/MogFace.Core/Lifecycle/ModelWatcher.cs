@@ -191,9 +191,10 @@ internal sealed class ModelWatcher : BackgroundService
                     _pointerHealth.Report(null);
                     break;
                 case PointerReadStatus.Unreadable:
-                    // Remember the broken blob's ETag: later polls cost a 304 until someone replaces it.
-                    _etag = read.ETag;
                     await OnUnreadablePointerAsync(read.Error!, cancellationToken);
+                    // Only once handled (the fallback may fail on storage and must then be tried again): later
+                    // polls cost a 304 until someone replaces the broken blob.
+                    _etag = read.ETag;
                     break;
             }
             if (_pollError is not null)
