@@ -66,6 +66,7 @@ public static class DependencyInjection
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ModelHost>>()));
         services.TryAddSingleton<IModelProvider>(sp => sp.GetRequiredService<ModelHost>());
+        services.TryAddSingleton<PointerHealth>();
         services.TryAddSingleton<ModelWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelWatcher>());
         services.TryAddSingleton<IWeightsIngestion, WeightsIngestion>();

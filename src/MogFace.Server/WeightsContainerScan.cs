@@ -90,6 +90,11 @@ internal sealed partial class WeightsContainerScan(
             {
                 LogChangedDuringIngestion(item.Name);
             }
+            catch (RequestFailedException ex)
+            {
+                // A name storage refuses (e.g. "../escape.onnx") must not stop the scan of the other blobs.
+                LogNotMarked(ex, item.Name);
+            }
         }
         return processed;
     }
@@ -105,6 +110,9 @@ internal sealed partial class WeightsContainerScan(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "weights/{Name} changed or vanished while it was ingested; the next scan looks again")]
     private partial void LogChangedDuringIngestion(string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "weights/{Name} could not be marked; the scan goes on with the other blobs")]
+    private partial void LogNotMarked(Exception ex, string name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scanning container {Container} failed; retrying next interval")]
     private partial void LogScanFailed(Exception ex, string container);

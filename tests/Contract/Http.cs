@@ -36,6 +36,18 @@ public static class Http
         return json;
     }
 
+    /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds (60 s at most).</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+                throw new TimeoutException("condition not met in 60 s");
+            await Task.Delay(100);
+        }
+    }
+
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response, int status = 200)
     {
         var body = await response.Content.ReadAsStringAsync();

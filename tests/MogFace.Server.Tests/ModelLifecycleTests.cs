@@ -115,7 +115,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
             Assert.Equal(front, pointer.GetProperty("canary").GetProperty("version").GetString());
             Assert.Equal(100, pointer.GetProperty("canary").GetProperty("percent").GetInt32());
         }
-        await WaitUntilAsync(async () => await DetectVersionAsync(client, grace, "client-a") == front);
+        await Http.WaitUntilAsync(async () => await DetectVersionAsync(client, grace, "client-a") == front);
         using (var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = Http.ImageContent(grace, "image/jpeg") })
         {
             request.Headers.Add("X-Client-Id", "client-b");
@@ -136,13 +136,13 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
             var pointer = await Http.JsonAsync(clear);
             Assert.False(pointer.TryGetProperty("canary", out var c) && c.ValueKind != JsonValueKind.Null);
         }
-        await WaitUntilAsync(async () => await DetectVersionAsync(client, grace, "client-a") == back);
+        await Http.WaitUntilAsync(async () => await DetectVersionAsync(client, grace, "client-a") == back);
 
         // 5. A re-upload of the container blob with new content is ingested again (a marked blob is not).
         var scanned = (await _server.Weights.GetBlobClient("front.onnx").GetPropertiesAsync()).Value.Metadata;
         Assert.True(scanned.ContainsKey("mogface_ingested"));
         await _server.Weights.GetBlobClient("front.onnx").UploadAsync(RepoPaths.BlazeFaceBack, overwrite: true);
-        await WaitUntilAsync(async () =>
+        await Http.WaitUntilAsync(async () =>
             (await _server.Weights.GetBlobClient("front.onnx").GetPropertiesAsync()).Value.Metadata.TryGetValue("mogface_ingested", out var v) && v.StartsWith("front-") && v != front);
 
         // 6. A restarted server (a fresh scan) skips every marked blob: nothing is ingested twice.
@@ -165,16 +165,5 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         Assert.Equal(version, response.Headers.GetValues("X-Model-Version").Single());
         Assert.Equal(version, json.GetProperty("modelVersion").GetString());
         Assert.Equal(1, json.GetProperty("faces").GetArrayLength());
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            if (DateTimeOffset.UtcNow > deadline)
-                throw new TimeoutException("condition not met in 60 s");
-            await Task.Delay(100);
-        }
     }
 }

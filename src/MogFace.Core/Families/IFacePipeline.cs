@@ -17,6 +17,13 @@ public interface IFacePipeline : IDisposable
     /// </summary>
     string? SmokeTest();
 
+    /// <summary>
+    /// <see cref="SmokeTest()"/> on a uniform image of grey level <paramref name="grey"/> (0 black, 255 white):
+    /// validation runs the extremes, where a model can be finite on ordinary images and not there. Pipelines
+    /// that do not override it run the plain smoke test.
+    /// </summary>
+    string? SmokeTest(byte grey) => SmokeTest();
+
     /// <summary>The network input shape a serving detect feeds for an image of this size (benchmarks compare with a bare Run of it).</summary>
     long[] InputShape(int width, int height);
 }

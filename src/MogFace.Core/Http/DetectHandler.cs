@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -96,7 +97,7 @@ public static class DetectHandler
                         return Problems.From(ex, $"file '{file.Name}'");
                     }
                 }
-                return Results.Json(new BatchResponse(results), MogFaceJson.Options);
+                return SerializedJson(new BatchResponse(results));
             }
             finally
             {
@@ -120,9 +121,14 @@ public static class DetectHandler
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // A server-side failure (the 500 the host answers): counted for the error-rate alert.
+            // A server-side failure: counted for the error-rate alert, and answered as problem+json like every
+            // other error (never the host's empty 500), without internals beyond the exception type.
             metrics.RecordDetectError(servingVersion, ex.GetType().Name);
-            throw;
+            request.HttpContext.RequestServices?.GetService<ILoggerFactory>()?
+                .CreateLogger(typeof(DetectHandler)).LogError(ex, "Detect failed on {Version}", servingVersion);
+            return Problems.Create(StatusCodes.Status500InternalServerError, Problems.InternalError,
+                $"The detection failed on the server ({ex.GetType().Name}); the failure is logged.",
+                new Dictionary<string, object?> { ["modelVersion"] = servingVersion });
         }
     }
 
@@ -143,7 +149,7 @@ public static class DetectHandler
             var result = lease.Model.Detect(image, query.Options, instance, clock);
             metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
             if (!query.Annotate)
-                return Results.Json(result, MogFaceJson.Options);
+                return SerializedJson(result);
 
             FaceAnnotator.Draw(image, result.Faces);
             var mediaType = query.AnnotateMediaType
@@ -157,6 +163,13 @@ public static class DetectHandler
             return Results.Bytes(encoded.ToArray(), mediaType);
         }
     }
+
+    /// <summary>
+    /// JSON written here, inside the handler's error handling, not later by the host: a value that cannot be
+    /// serialised (a non-finite number a model let through) becomes a problem+json 500, never an empty one.
+    /// </summary>
+    private static IResult SerializedJson<T>(T value) =>
+        Results.Bytes(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, MogFaceJson.Options), "application/json; charset=utf-8");
 
     private static Image<Rgb24> Decode(PooledBody body, ImageLimits limits, out StageClock clock)
     {
@@ -242,6 +255,13 @@ public static class DetectHandler
                 catch (BadHttpRequestException)
                 {
                     throw; // Kestrel's own verdict (413 for its body limit), mapped by the caller
+                }
+                catch (InvalidDataException ex) when (sections == 0 && ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Still before the first boundary: the whole body was read as preamble, so the boundary the
+                    // Content-Type names is not in it. A malformed request, not an oversized section.
+                    throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.MalformedRequest,
+                        $"The multipart body does not contain the boundary its Content-Type names ('{boundary}').");
                 }
                 catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
                 {

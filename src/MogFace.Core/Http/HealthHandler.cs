@@ -16,9 +16,11 @@ public static class HealthHandler
         if (lease is null)
             return Problems.NotReady(context, options.Value.PollInterval, models.InstanceId);
         context.Response.Headers[DetectHandler.ModelVersionHeader] = lease.Model.Version;
+        // Still 200 (this instance serves), but "degraded" with the reason while the pointer cannot be read.
+        var pointerError = context.RequestServices?.GetService<PointerHealth>()?.Error;
         return Results.Json(
-            new HealthResponse("ok", lease.Model.Version, models.InstanceId, lease.Model.Provider, models.Canary,
-                context.RequestServices?.GetService<ServiceStats>()?.Snapshot()),
+            new HealthResponse(pointerError is null ? "ok" : "degraded", lease.Model.Version, models.InstanceId, lease.Model.Provider, models.Canary,
+                context.RequestServices?.GetService<ServiceStats>()?.Snapshot(), pointerError),
             MogFaceJson.Options);
     }
 }
@@ -26,4 +28,5 @@ public static class HealthHandler
 /// <param name="ModelVersion">The active version this instance serves.</param>
 /// <param name="Canary">The canary version and percent this instance splits to, when one runs.</param>
 /// <param name="Stats">This instance's request, latency, swap and ingestion numbers (the console charts them).</param>
-public sealed record HealthResponse(string Status, string ModelVersion, string Instance, string Provider, CanarySplit? Canary, StatsSnapshot? Stats = null);
+/// <param name="PointerError">Why models/pointer.json cannot be read (status "degraded"); absent when it can.</param>
+public sealed record HealthResponse(string Status, string ModelVersion, string Instance, string Provider, CanarySplit? Canary, StatsSnapshot? Stats = null, string? PointerError = null);

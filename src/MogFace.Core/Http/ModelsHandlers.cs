@@ -15,8 +15,8 @@ public static class ModelsHandlers
     private static readonly string[] WeightsMediaTypes = ["application/octet-stream", "application/onnx", "application/x-onnx"];
 
     /// <summary><c>GET /api/models</c>: pointer, versions, rejected uploads, instances.</summary>
-    public static async Task<IResult> ListAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
-        Results.Json(await admin.ListAsync(cancellationToken), MogFaceJson.Options);
+    public static Task<IResult> ListAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
+        RegistryCall.RunAsync(async token => Results.Json(await admin.ListAsync(token), MogFaceJson.Options), cancellationToken);
 
     /// <summary>
     /// <c>POST /api/models?name=n</c>, body = the .onnx bytes: streamed to a temporary file (capped at
@@ -33,14 +33,22 @@ public static class ModelsHandlers
                 return Problems.Create(415, Problems.UnsupportedMediaType,
                     $"Content-Type '{request.ContentType}' is not accepted for weights; send the .onnx bytes as application/octet-stream.");
         }
-        if (request.ContentLength > cap)
-            return Problems.From(HttpProblemException.TooLarge(cap, "The model"));
         var name = request.Query["name"].ToString();
         if (string.IsNullOrWhiteSpace(name))
             name = "upload";
         if (name.Length > 128 || name.Contains('/') || name.Contains('\\'))
             return Problems.Create(422, Problems.InvalidParameter, "name must be a plain file name (at most 128 characters, no folders).");
         var blobName = name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? name : name + ".onnx";
+
+        // A refusal for size is still a rejection operators should see, like the ones ingestion records.
+        async Task<IResult> TooLargeAsync(long size)
+        {
+            var problem = HttpProblemException.TooLarge(cap, "The model");
+            await ingestion.RecordRefusalAsync(blobName, RejectionCodes.TooLarge, problem.Message, size, cancellationToken);
+            return Problems.From(problem);
+        }
+        if (request.ContentLength is { } declared && declared > cap)
+            return await TooLargeAsync(declared);
 
         if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = cap + 1;
@@ -57,24 +65,26 @@ public static class ModelsHandlers
             {
                 total += read;
                 if (total > cap)
-                    return Problems.From(HttpProblemException.TooLarge(cap, "The model"));
+                    return await TooLargeAsync(total);
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
             if (total == 0)
                 return Problems.Create(400, Problems.EmptyBody, "The request body is empty; send the .onnx bytes.");
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
+        {
+            return await TooLargeAsync(cap + 1);
+        }
         catch (BadHttpRequestException ex)
         {
-            var status = ex.StatusCode == 413 ? 413 : 400;
-            return Problems.Create(status, status == 413 ? Problems.TooLarge : Problems.MalformedRequest, ex.Message);
+            return Problems.Create(400, Problems.MalformedRequest, ex.Message);
         }
         file.Position = 0;
         var outcome = await ingestion.IngestAsync(blobName, file, manifest: null, cancellationToken);
         if (outcome.Code == RejectionCodes.StorageUnavailable)
         {
-            // Nothing was recorded: a temporary condition, not a verdict on the weights.
-            request.HttpContext.Response.Headers.RetryAfter = "5";
-            return Problems.Create(503, RejectionCodes.StorageUnavailable, outcome.Reason ?? "The model registry is unavailable; retry.");
+            // A temporary condition, not a verdict on the weights: a retry completes the upload.
+            return Problems.StorageUnavailable(outcome.Reason ?? "The model registry is unavailable; retry.");
         }
         if (!outcome.Accepted)
             return Problems.Create(422, RejectedWeights, outcome.Reason ?? "The weights were rejected.",
@@ -84,31 +94,17 @@ public static class ModelsHandlers
             MogFaceJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    /// <summary><c>POST /api/models/{version}/activate</c>: 200 pointer, 404 unknown version.</summary>
-    public static async Task<IResult> ActivateAsync(string version, IModelAdmin admin, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Results.Json(await admin.ActivateAsync(version, $"activate {version} (admin API)", cancellationToken), MogFaceJson.Options);
-        }
-        catch (VersionNotFoundException ex)
-        {
-            return Problems.Create(404, Problems.VersionNotFound, ex.Message);
-        }
-    }
+    /// <summary><c>POST /api/models/{version}/activate</c>: 200 pointer, 404 unknown version. Replaces an unreadable pointer.</summary>
+    public static Task<IResult> ActivateAsync(string version, IModelAdmin admin, CancellationToken cancellationToken) =>
+        PointerActionAsync(token => admin.ActivateAsync(version, $"activate {version} (admin API)", token), cancellationToken);
 
-    /// <summary><c>POST /api/models/rollback</c>: 200 pointer, 409 when there is no previous version.</summary>
-    public static async Task<IResult> RollbackAsync(IModelAdmin admin, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Results.Json(await admin.RollbackAsync(cancellationToken), MogFaceJson.Options);
-        }
-        catch (InvalidOperationException ex)
-        {
-            return Problems.Create(409, Problems.NoPreviousVersion, ex.Message);
-        }
-    }
+    /// <summary>
+    /// <c>POST /api/models/rollback</c>: 200 pointer, 409 when there is no previous version, 409
+    /// <c>pointer-unreadable</c> when the pointer does not parse (which version was active is unknown then:
+    /// activate one instead).
+    /// </summary>
+    public static Task<IResult> RollbackAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
+        PointerActionAsync(admin.RollbackAsync, cancellationToken, Problems.NoPreviousVersion);
 
     /// <summary><c>PUT /api/models/canary</c> with <c>{"version":"…","percent":10}</c>: 400 bad JSON, 422 percent outside 1..100, 404 unknown version.</summary>
     public static async Task<IResult> SetCanaryAsync(HttpRequest request, IModelAdmin admin, CancellationToken cancellationToken)
@@ -133,23 +129,44 @@ public static class ModelsHandlers
             return Problems.Create(422, Problems.InvalidParameter, "version is required.");
         if (body.Percent is not (>= 1 and <= 100))
             return Problems.Create(422, Problems.InvalidParameter, $"percent must be an integer within 1..100; got {body.Percent?.ToString() ?? "nothing"}.");
+        return await PointerActionAsync(token => admin.SetCanaryAsync(body.Version, body.Percent.Value, token), cancellationToken, Problems.NoActiveVersion);
+    }
+
+    /// <summary><c>DELETE /api/models/canary</c>: ends the split (idempotent); 409 when the pointer does not parse.</summary>
+    public static Task<IResult> ClearCanaryAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
+        PointerActionAsync(admin.ClearCanaryAsync, cancellationToken);
+
+    /// <summary>
+    /// Runs a pointer change and answers the new pointer, or the refusal as problem+json: 404 unknown version,
+    /// 409 unreadable pointer, 409 <paramref name="conflictCode"/> when the change does not apply to the current
+    /// pointer (<see cref="InvalidOperationException"/>), 422 out-of-range argument, 503 storage unavailable.
+    /// </summary>
+    private static Task<IResult> PointerActionAsync(Func<CancellationToken, Task<PointerDocument>> action, CancellationToken cancellationToken, string? conflictCode = null) =>
+        RegistryCall.RunAsync(token => PointerResultAsync(action, token, conflictCode), cancellationToken);
+
+    private static async Task<IResult> PointerResultAsync(Func<CancellationToken, Task<PointerDocument>> action, CancellationToken cancellationToken, string? conflictCode)
+    {
         try
         {
-            return Results.Json(await admin.SetCanaryAsync(body.Version, body.Percent.Value, cancellationToken), MogFaceJson.Options);
+            return Results.Json(await action(cancellationToken), MogFaceJson.Options);
         }
         catch (VersionNotFoundException ex)
         {
             return Problems.Create(404, Problems.VersionNotFound, ex.Message);
+        }
+        catch (PointerUnreadableException ex)
+        {
+            return Problems.Create(409, Problems.PointerUnreadable, ex.Message);
+        }
+        catch (InvalidOperationException ex) when (conflictCode is not null)
+        {
+            return Problems.Create(409, conflictCode, ex.Message);
         }
         catch (ArgumentOutOfRangeException ex)
         {
             return Problems.Create(422, Problems.InvalidParameter, ex.Message);
         }
     }
-
-    /// <summary><c>DELETE /api/models/canary</c>: ends the split (idempotent).</summary>
-    public static async Task<IResult> ClearCanaryAsync(IModelAdmin admin, CancellationToken cancellationToken) =>
-        Results.Json(await admin.ClearCanaryAsync(cancellationToken), MogFaceJson.Options);
 }
 
 public sealed record CanaryRequest(string? Version, int? Percent);

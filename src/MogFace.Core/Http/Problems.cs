@@ -20,6 +20,13 @@ public static class Problems
     public const string Unauthorized = "unauthorized";
     public const string VersionNotFound = "version-not-found";
     public const string NoPreviousVersion = "no-previous-version";
+    public const string NoActiveVersion = "no-active-version";
+
+    /// <summary>A failure on the server (500): logged and counted; the body says no more than the exception type.</summary>
+    public const string InternalError = "internal-error";
+
+    /// <summary>models/pointer.json does not parse: activate a version to replace it.</summary>
+    public const string PointerUnreadable = "pointer-unreadable";
 
     public static IResult Create(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {
@@ -44,6 +51,23 @@ public static class Problems
         return Create(StatusCodes.Status503ServiceUnavailable, ModelNotReady,
             "No model is loaded yet on this instance; retry shortly.",
             new Dictionary<string, object?> { ["instance"] = instance });
+    }
+
+    /// <summary>503 <c>storage-unavailable</c> with <c>Retry-After</c>: the registry could not be reached; nothing was decided.</summary>
+    public static IResult StorageUnavailable(string detail) =>
+        new WithRetryAfter(Create(StatusCodes.Status503ServiceUnavailable, Lifecycle.RejectionCodes.StorageUnavailable, detail), StorageRetryAfterSeconds);
+
+    /// <summary>What <see cref="StorageUnavailable"/> asks clients to wait.</summary>
+    public const int StorageRetryAfterSeconds = 5;
+
+    /// <summary>A result that sets Retry-After when it runs (handlers that have no HttpContext at hand).</summary>
+    private sealed class WithRetryAfter(IResult inner, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
     }
 
     public static IResult From(HttpProblemException ex) => Create(ex.Status, ex.Code, ex.Message);

@@ -57,9 +57,8 @@ public static class ImageIntake
         }
         if (info is null || info.Width <= 0 || info.Height <= 0)
             throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image header could not be read.");
-        if (format.Name == "JPEG" && !JpegHasEndAfterLastScan(bytes.Span))
-            throw new ImageInputException(ImageInputError.Undecodable,
-                "The JPEG image is truncated (no end-of-image marker after its last scan).");
+        if (TruncationCheck.Problem(format.Name, bytes.Span) is { } truncated)
+            throw new ImageInputException(ImageInputError.Undecodable, truncated);
         var pixels = (long)info.Width * info.Height;
         if (pixels > limits.MaxPixels)
             throw new ImageInputException(ImageInputError.TooManyPixels,
@@ -90,18 +89,6 @@ public static class ImageIntake
                 $"{known.Name} images are not accepted; send JPEG, PNG, WebP or BMP.");
         throw new ImageInputException(ImageInputError.Undecodable,
             "The bytes are not a JPEG, PNG, WebP or BMP image.");
-    }
-
-    /// <summary>
-    /// ImageSharp decodes a truncated JPEG without complaint (the missing part comes out grey), which would
-    /// turn a broken upload into silently wrong boxes. Entropy-coded data byte-stuffs 0xFF, so the markers
-    /// SOS (FFDA) and EOI (FFD9) are unambiguous: a complete file has an EOI after its last scan
-    /// (an EXIF thumbnail's EOI sits before the main scans and does not count).
-    /// </summary>
-    internal static bool JpegHasEndAfterLastScan(ReadOnlySpan<byte> jpeg)
-    {
-        var lastScan = jpeg.LastIndexOf((ReadOnlySpan<byte>)[0xFF, 0xDA]);
-        return lastScan >= 0 && jpeg[lastScan..].IndexOf((ReadOnlySpan<byte>)[0xFF, 0xD9]) >= 0;
     }
 
     /// <summary>A read-only stream over memory without copying it.</summary>

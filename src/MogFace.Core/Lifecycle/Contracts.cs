@@ -48,6 +48,12 @@ public interface IWeightsIngestion
     /// </summary>
     Task<IngestionOutcome> IngestAsync(string blobName, Stream content, ModelManifest? manifest, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records a refusal decided before ingestion could read the model (an upload over the size cap) under
+    /// <c>models/rejected/</c>, as ingestion records its own; never throws for storage trouble (it is logged).
+    /// </summary>
+    Task<IngestionOutcome> RecordRefusalAsync(string blobName, string code, string reason, long size, CancellationToken cancellationToken);
+
     /// <summary>Ingests <c>weights/&lt;blobName&gt;</c> (with <c>weights/&lt;name&gt;.json</c> as manifest when present).</summary>
     Task<IngestionOutcome> IngestBlobAsync(string blobName, CancellationToken cancellationToken);
 }
@@ -61,6 +67,7 @@ public interface IModelAdmin
     Task<PointerDocument> ActivateAsync(string version, string reason, CancellationToken cancellationToken);
 
     /// <exception cref="InvalidOperationException">There is no previous version.</exception>
+    /// <exception cref="PointerUnreadableException">The pointer does not parse (activate a version to repair it).</exception>
     Task<PointerDocument> RollbackAsync(CancellationToken cancellationToken);
 
     /// <exception cref="ArgumentOutOfRangeException">Percent outside 1..100.</exception>

@@ -31,7 +31,7 @@ public sealed record VersionRecord
     public Families.ModelManifest? Manifest { get; init; }
 }
 
-/// <summary><c>models/rejected/&lt;name&gt;.json</c>: why an upload was refused.</summary>
+/// <summary><c>models/rejected/&lt;name&gt;-&lt;name hash&gt;-&lt;content hash&gt;.json</c> (one per distinct upload): why an upload was refused.</summary>
 public sealed record RejectionRecord(string Name, string Reason, string Code, string? Sha256, long Size, string? SourceBlob, DateTimeOffset At);
 
 /// <summary><c>models/instances/&lt;instanceId&gt;.json</c>: what one instance serves.</summary>
@@ -53,7 +53,11 @@ public sealed record RegistryView(
     PointerDocument? Pointer,
     IReadOnlyList<VersionRecord> Versions,
     IReadOnlyList<RejectionRecord> Rejected,
-    IReadOnlyList<InstanceHeartbeat> Instances);
+    IReadOnlyList<InstanceHeartbeat> Instances)
+{
+    /// <summary>Why <c>models/pointer.json</c> could not be read (then <see cref="Pointer"/> is null); null when it could.</summary>
+    public string? PointerError { get; init; }
+}
 
 /// <summary>The result of one ingestion: accepted (maybe already registered) or rejected with a reason.</summary>
 public sealed record IngestionOutcome(bool Accepted, string Name, string? Version, string? Reason, string? Code, bool AlreadyRegistered = false)

@@ -7,20 +7,23 @@ internal sealed class ModelAdmin(ModelRegistry registry) : IModelAdmin
 {
     public async Task<RegistryView> ListAsync(CancellationToken cancellationToken)
     {
-        var pointer = registry.GetPointerAsync(cancellationToken);
+        var pointer = registry.ReadPointerAsync(null, cancellationToken);
         var versions = registry.ListVersionsAsync(cancellationToken);
         var rejected = registry.ListRejectionsAsync(cancellationToken);
         var instances = registry.ListHeartbeatsAsync(cancellationToken);
         await Task.WhenAll(pointer, versions, rejected, instances);
-        return new RegistryView(await pointer, await versions, await rejected, await instances);
+        // A broken pointer is reported beside the rest: the versions are what the operator repairs it with.
+        var read = await pointer;
+        return new RegistryView(read.Document, await versions, await rejected, await instances)
+        {
+            PointerError = read.Status == PointerReadStatus.Unreadable ? new PointerUnreadableException(read.Error!).Message : null,
+        };
     }
 
     public async Task<PointerDocument> ActivateAsync(string version, string reason, CancellationToken cancellationToken)
     {
         await RequireVersionAsync(version, cancellationToken);
-        return await registry.UpdatePointerAsync(
-            pointer => PointerHistory.Activate(pointer, version, string.IsNullOrWhiteSpace(reason) ? $"activate {version}" : reason),
-            cancellationToken);
+        return await registry.ActivateAsync(version, string.IsNullOrWhiteSpace(reason) ? $"activate {version}" : reason, cancellationToken);
     }
 
     public Task<PointerDocument> RollbackAsync(CancellationToken cancellationToken) =>

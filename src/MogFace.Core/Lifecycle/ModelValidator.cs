@@ -11,11 +11,30 @@ namespace MogFace.Core.Lifecycle;
 /// <summary>
 /// Decides whether uploaded bytes may become a version: loads on CPU (validation never takes the GPU a
 /// serving model needs), matches the signature to a family, runs the network once and requires finite
-/// outputs, then (unless switched off) requires the face of the probe image to be found at IoU ≥ 0.5.
+/// outputs (on a mid-grey, an all-black and an all-white input), then (unless switched off) requires the face of
+/// the probe image to be found at IoU ≥ 0.5 and no face at all in the face-free <see cref="NegativeProbes"/>.
 /// </summary>
 internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOptions> options)
 {
+    /// <summary>
+    /// Never throws for anything a model can cause: an unexpected failure (an overflow, an allocation the
+    /// declared shapes ask for) is a <see cref="RejectionCodes.ValidationError"/> rejection, not a 500.
+    /// </summary>
     public ValidationResult Validate(byte[] onnx, ModelManifest? manifest, string version)
+    {
+        try
+        {
+            return ValidateCore(onnx, manifest, version);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var reason = $"The model could not be validated ({ex.GetType().Name}: {ex.Message}).";
+            return new ValidationResult(new ValidationReport(false, "CPU", 0, 0, false, null, null, reason),
+                RejectionCodes.ValidationError, reason, null, null);
+        }
+    }
+
+    private ValidationResult ValidateCore(byte[] onnx, ModelManifest? manifest, string version)
     {
         var clock = Stopwatch.StartNew();
         FaceModel model;
@@ -49,9 +68,15 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
             {
                 return Fail(RejectionCodes.SmokeFailed, $"The model fails to run: {ex.Message}", loadMs);
             }
-            var smokeMs = clock.Elapsed.TotalMilliseconds;
             if (problem is not null)
-                return Fail(RejectionCodes.NonFinite, $"The smoke run produced non-finite outputs: {problem}.", loadMs, smokeMs);
+                return Fail(RejectionCodes.NonFinite, $"The smoke run produced non-finite outputs: {problem}.", loadMs, clock.Elapsed.TotalMilliseconds);
+            // The extremes as well: a model can be finite on a grey frame and a photo and not on a white one.
+            foreach (var (grey, name) in ExtremeInputs)
+            {
+                if (model.Pipeline.SmokeTest(grey) is { } extreme)
+                    return Fail(RejectionCodes.NonFinite, $"The smoke run on an {name} input produced non-finite outputs: {extreme}.", loadMs, clock.Elapsed.TotalMilliseconds);
+            }
+            var smokeMs = clock.Elapsed.TotalMilliseconds;
 
             var gate = options.Value.QualityGate && manifest?.QualityGate != false;
             if (!gate)
@@ -74,6 +99,18 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
                     $"(best IoU {iou:0.00}, needs ≥ {ProbeImage.MinIoU:0.0}). Set \"qualityGate\": false in the manifest to skip this check.",
                     loadMs, smokeMs, faces.Count, iou);
             }
+            // The negative half: a model that reports the probe's face whatever it is shown passes the above.
+            foreach (var (name, pixels) in NegativeProbes.All)
+            {
+                var found = model.DetectFaces(pixels, DetectionOptions.Default, new StageClock());
+                if (found.Count > 0)
+                {
+                    return Fail(RejectionCodes.QualityGate,
+                        $"Quality gate: the model found {found.Count} face(s) in a face-free image ({name}; best score {found.Max(f => f.Score):0.00}). " +
+                        "Set \"qualityGate\": false in the manifest to skip this check.",
+                        loadMs, smokeMs, faces.Count, iou);
+                }
+            }
             return Pass(model, loadMs, smokeMs, gateRun: true, faces.Count, iou);
         }
 
@@ -85,6 +122,8 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
             new(new ValidationReport(false, "CPU", Round(loadMs), Round(smokeMs), probeFaces is not null, probeFaces, iou is { } v ? Round(v) : null, reason),
                 code, reason, null, null);
     }
+
+    private static readonly (byte Grey, string Name)[] ExtremeInputs = [(0, "all-black"), (255, "all-white")];
 
     private static double Round(double value) => Math.Round(value, 3);
 }

@@ -33,6 +33,7 @@ internal sealed class ModelWatcher : BackgroundService
     private readonly MogFaceOptions _options;
     private readonly TimeProvider _time;
     private readonly MogFaceMetrics _metrics;
+    private readonly PointerHealth _pointerHealth;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _retry;
     private readonly Channel<PointerDocument?> _published =
@@ -51,8 +52,9 @@ internal sealed class ModelWatcher : BackgroundService
     private bool _isParked;
 
     public ModelWatcher(ModelHost host, ModelRegistry registry, ModelCache cache, SessionFactory sessions,
-        IOptions<MogFaceOptions> options, TimeProvider time, MogFaceMetrics metrics, ILogger<ModelWatcher> logger)
+        IOptions<MogFaceOptions> options, TimeProvider time, MogFaceMetrics metrics, PointerHealth pointerHealth, ILogger<ModelWatcher> logger)
     {
+        _pointerHealth = pointerHealth;
         _host = host;
         _registry = registry;
         _cache = cache;
@@ -181,10 +183,18 @@ internal sealed class ModelWatcher : BackgroundService
             {
                 case PointerReadStatus.Changed:
                     _etag = read.ETag;
+                    _pointerHealth.Report(null);
                     Publish(read.Document);
                     break;
                 case PointerReadStatus.Missing:
                     _etag = null;
+                    _pointerHealth.Report(null);
+                    break;
+                case PointerReadStatus.Unreadable:
+                    await OnUnreadablePointerAsync(read.Error!, cancellationToken);
+                    // Only once handled (the fallback may fail on storage and must then be tried again): later
+                    // polls cost a 304 until someone replaces the broken blob.
+                    _etag = read.ETag;
                     break;
             }
             if (_pollError is not null)
@@ -205,6 +215,26 @@ internal sealed class ModelWatcher : BackgroundService
         }
         await WriteHeartbeatAsync(cancellationToken);
         PollCompleted?.Invoke(ok);
+    }
+
+    /// <summary>
+    /// A running instance keeps serving what it loaded from the last good pointer; one with nothing loaded
+    /// (a restart) serves the last good version it can find rather than answering 503 until a repair.
+    /// </summary>
+    private async Task OnUnreadablePointerAsync(string error, CancellationToken cancellationToken)
+    {
+        _pointerHealth.Report($"models/{ModelRegistry.PointerBlob} is unreadable: {error}");
+        if (_host.IsReady)
+        {
+            _logger.LogError("models/{Blob} is unreadable ({Error}); serving {Active} until it is repaired (activate a version)",
+                ModelRegistry.PointerBlob, error, _host.Current.ActiveVersion);
+            return;
+        }
+        var fallback = await LastGoodTarget.FindAsync(_registry, _host.InstanceId, cancellationToken);
+        _logger.LogError("models/{Blob} is unreadable ({Error}); nothing loaded, so serving {Fallback} until it is repaired",
+            ModelRegistry.PointerBlob, error, fallback?.Reason ?? "nothing (no registered version)");
+        if (fallback is not null)
+            Publish(fallback);
     }
 
     private void Publish(PointerDocument? pointer)
@@ -340,7 +370,7 @@ internal sealed class ModelWatcher : BackgroundService
     internal InstanceHeartbeat Heartbeat()
     {
         var set = _host.Current;
-        var error = _applyError ?? _pollError;
+        var error = _applyError ?? _pollError ?? _pointerHealth.Error;
         DateTimeOffset? lastPoll;
         lock (_gate)
             lastPoll = _lastPoll;

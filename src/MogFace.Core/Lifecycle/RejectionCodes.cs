@@ -1,6 +1,6 @@
 namespace MogFace.Core.Lifecycle;
 
-/// <summary>The <c>code</c> of a rejection (a metric tag and a field of <c>models/rejected/&lt;name&gt;.json</c>).</summary>
+/// <summary>The <c>code</c> of a rejection (a metric tag and a field of the records under <c>models/rejected/</c>).</summary>
 public static class RejectionCodes
 {
     public const string TooLarge = "too-large";
@@ -12,6 +12,9 @@ public static class RejectionCodes
     public const string NonFinite = "non-finite";
     public const string QualityGate = "quality-gate";
     public const string NotFound = "not-found";
+
+    /// <summary>Validating the model threw something the checks above do not name: refused, never a 500.</summary>
+    public const string ValidationError = "validation-error";
 
     /// <summary>The blob is a manifest (<c>.json</c>): ignored, not recorded.</summary>
     public const string NotAModel = "not-a-model";

@@ -10,7 +10,8 @@ namespace MogFace.Core.Lifecycle;
 /// <summary>
 /// Turns uploaded weights into an immutable, validated version and makes it active (system.md, "The weights
 /// path", steps 2–3). Idempotent: the same bytes under the same name give the same version id and nothing is
-/// written twice. A bad model never throws (the blob trigger must not loop through the poison queue): it is
+/// written twice; registration and activation are one operation, completed by a retry when the first attempt
+/// stopped between them (a version without its <c>activated</c> record). A bad model never throws (the blob trigger must not loop through the poison queue): it is
 /// recorded under <c>models/rejected/</c> and the pointer is left alone. Validations run one at a time (each
 /// loads a model on CPU); pointer updates are compare-and-swap, so concurrent uploads are all kept.
 /// </summary>
@@ -64,6 +65,9 @@ internal sealed class WeightsIngestion(
         }
     }
 
+    public Task<IngestionOutcome> RecordRefusalAsync(string blobName, string code, string reason, long size, CancellationToken cancellationToken) =>
+        RejectAsync(ModelVersion.SafeName(blobName), blobName, code, reason, null, size, cancellationToken);
+
     public async Task<IngestionOutcome> IngestAsync(string blobName, Stream content, ModelManifest? manifest, CancellationToken cancellationToken)
     {
         var name = ModelVersion.SafeName(blobName);
@@ -82,7 +86,14 @@ internal sealed class WeightsIngestion(
             var version = ModelVersion.Id(name, sha);
             if (await registry.GetVersionAsync(version, cancellationToken) is not null)
             {
-                logger.LogInformation("weights/{Blob} is already registered as {Version}", blobName, version);
+                if (await registry.IsActivationRecordedAsync(version, cancellationToken))
+                {
+                    logger.LogInformation("weights/{Blob} is already registered as {Version}", blobName, version);
+                    return IngestionOutcome.Accept(name, version, already: true);
+                }
+                // An earlier attempt registered the version and failed before its pointer update: finish it.
+                logger.LogWarning("{Version} was registered by an attempt that did not activate it; activating it now", version);
+                await ActivateAsync(name, blobName, version, cancellationToken);
                 return IngestionOutcome.Accept(name, version, already: true);
             }
 
@@ -116,10 +127,7 @@ internal sealed class WeightsIngestion(
                 logger.LogInformation("{Version} was registered concurrently by another ingestion", version);
                 return IngestionOutcome.Accept(name, version, already: true);
             }
-            await registry.UpdatePointerAsync(
-                pointer => PointerHistory.Activate(pointer, version, $"upload weights/{blobName}"), cancellationToken);
-            await registry.DeleteRejectionAsync(name, cancellationToken);
-            metrics.RecordAccepted(version);
+            await ActivateAsync(name, blobName, version, cancellationToken);
             logger.LogInformation("Registered weights/{Blob} as {Version} ({Family}, {Size} bytes) and made it active",
                 blobName, version, record.Family, bytes.Length);
             return IngestionOutcome.Accept(name, version);
@@ -128,6 +136,18 @@ internal sealed class WeightsIngestion(
         {
             return StorageUnavailable(name, ex);
         }
+    }
+
+    /// <summary>
+    /// The second half of an ingestion: move the pointer, then record that it was moved. A failure anywhere here
+    /// leaves the version without its activation record, so a retry of the same bytes comes back here.
+    /// </summary>
+    private async Task ActivateAsync(string name, string blobName, string version, CancellationToken cancellationToken)
+    {
+        await registry.ActivateAsync(version, $"upload weights/{blobName}", cancellationToken);
+        await registry.RecordActivationAsync(version, cancellationToken);
+        await registry.DeleteRejectionsAsync(blobName, cancellationToken);
+        metrics.RecordAccepted(version);
     }
 
     private string TooLargeReason(long size) =>
@@ -158,7 +178,7 @@ internal sealed class WeightsIngestion(
         {
             await registry.WriteRejectionAsync(
                 new RejectionRecord(name, reason, code, sha, size, $"{options.Value.WeightsContainer}/{blobName}", time.GetUtcNow()),
-                cancellationToken);
+                blobName, cancellationToken);
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
@@ -169,10 +189,10 @@ internal sealed class WeightsIngestion(
 
     private IngestionOutcome StorageUnavailable(string name, Exception ex)
     {
-        logger.LogError(ex, "Ingesting {Name} failed on storage; nothing was registered", name);
+        logger.LogError(ex, "Ingesting {Name} failed on storage; a retry of the same bytes completes it", name);
         metrics.RecordRejected(RejectionCodes.StorageUnavailable);
         return IngestionOutcome.Reject(name, RejectionCodes.StorageUnavailable,
-            $"The model registry is unavailable ({ex.Message}); nothing was registered, retry the upload.");
+            $"The model registry is unavailable ({ex.Message}); the upload did not complete, retry it (a retry finishes whatever this attempt left undone).");
     }
 
     private static bool IsStorageFailure(Exception ex, CancellationToken cancellationToken) =>

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MogFace.Core.Families;
 using MogFace.Core.Lifecycle;
 
 namespace MogFace.Core.Storage;
@@ -21,6 +22,9 @@ internal sealed class ModelRegistry(
     public const string ModelFile = "model.onnx";
     public const string ManifestFile = "manifest.json";
 
+    /// <summary>Written after the pointer update that followed a registration: the ingestion finished.</summary>
+    public const string ActivatedFile = "activated";
+
     /// <summary>CAS attempts before a pointer update gives up (each lost race means another writer won).</summary>
     private const int MaxCasAttempts = 50;
 
@@ -30,7 +34,17 @@ internal sealed class ModelRegistry(
     public BlobContainerClient Weights => service.GetBlobContainerClient(options.Value.WeightsContainer);
 
     public static string VersionBlob(string version, string file) => $"versions/{version}/{file}";
-    public static string RejectionBlob(string name) => $"rejected/{name}.json";
+    /// <summary>
+    /// <c>rejected/&lt;safe name&gt;-&lt;8 hex of sha256(original blob name)&gt;-&lt;8 hex of the bytes' sha256 (or of their
+    /// size when they were never read)&gt;.json</c>: names that sanitise alike (every non-ASCII name is "model") and
+    /// different bytes under one name each keep their own record; the same refusal again replaces its own.
+    /// </summary>
+    public static string RejectionBlob(string blobName, string? sha256, long size) =>
+        $"{RejectionPrefix(blobName)}{(sha256 ?? ModelVersion.Sha256Hex(System.Text.Encoding.UTF8.GetBytes($"size:{size}")))[..8]}.json";
+
+    /// <summary>What every rejection record of <paramref name="blobName"/> starts with.</summary>
+    public static string RejectionPrefix(string blobName) =>
+        $"rejected/{ModelVersion.SafeName(blobName)}-{ModelVersion.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(blobName))[..8]}-";
     public static string HeartbeatBlob(string instanceId) => $"instances/{instanceId.Replace('/', '-')}.json";
 
     /// <summary>Creates both containers when missing (once per process, again after a write finds them gone).</summary>
@@ -56,8 +70,10 @@ internal sealed class ModelRegistry(
             // A 304 does not throw here: it comes back without a value.
             if (!response.HasValue || response.GetRawResponse().Status == 304)
                 return PointerRead.NotModified;
-            var document = Parse<PointerDocument>(response.Value.Content, PointerBlob);
-            return new PointerRead(PointerReadStatus.Changed, document, response.Value.Details.ETag);
+            var document = PointerParser.TryParse(response.Value.Content, out var error);
+            return document is null
+                ? new PointerRead(PointerReadStatus.Unreadable, null, response.Value.Details.ETag, error)
+                : new PointerRead(PointerReadStatus.Changed, document, response.Value.Details.ETag);
         }
         catch (RequestFailedException ex) when (ex.Status == 304)
         {
@@ -69,15 +85,23 @@ internal sealed class ModelRegistry(
         }
     }
 
-    public async Task<PointerDocument?> GetPointerAsync(CancellationToken cancellationToken) =>
-        (await ReadPointerAsync(null, cancellationToken)).Document;
+    /// <summary>The pointer, or null when there is none yet.</summary>
+    /// <exception cref="PointerUnreadableException">The pointer blob does not parse.</exception>
+    public async Task<PointerDocument?> GetPointerAsync(CancellationToken cancellationToken)
+    {
+        var read = await ReadPointerAsync(null, cancellationToken);
+        return read.Status == PointerReadStatus.Unreadable ? throw new PointerUnreadableException(read.Error!) : read.Document;
+    }
 
     /// <summary>
     /// Compare-and-swap: reads the pointer, applies <paramref name="change"/> (null = nothing to change) and
     /// writes it back only if nobody wrote in between (If-Match the ETag read, or If-None-Match * when there
     /// was no pointer); a lost race (412/409) re-reads and re-applies, so no writer's update is lost.
+    /// An unreadable pointer throws <see cref="PointerUnreadableException"/> unless <paramref name="repair"/>
+    /// is set: then the change applies to <see cref="RebuiltPointerAsync"/> and replaces the broken blob (still
+    /// If-Match its ETag, so a concurrent repair is not overwritten blindly).
     /// </summary>
-    public async Task<PointerDocument> UpdatePointerAsync(Func<PointerDocument, PointerDocument?> change, CancellationToken cancellationToken)
+    public async Task<PointerDocument> UpdatePointerAsync(Func<PointerDocument, PointerDocument?> change, CancellationToken cancellationToken, bool repair = false)
     {
         await EnsureContainersAsync(cancellationToken);
         var blob = Models.GetBlobClient(PointerBlob);
@@ -85,6 +109,13 @@ internal sealed class ModelRegistry(
         {
             var read = await ReadPointerAsync(null, cancellationToken);
             var current = read.Document ?? new PointerDocument();
+            if (read.Status == PointerReadStatus.Unreadable)
+            {
+                if (!repair)
+                    throw new PointerUnreadableException(read.Error!);
+                logger.LogWarning("models/{Blob} is unreadable ({Error}); replacing it, history rebuilt from the registered versions", PointerBlob, read.Error);
+                current = await RebuiltPointerAsync(cancellationToken);
+            }
             var next = change(current);
             if (next is null)
                 return current;
@@ -105,6 +136,20 @@ internal sealed class ModelRegistry(
             }
         }
     }
+
+    /// <summary>
+    /// <paramref name="version"/> becomes active (nothing changes when it already is). Works on an unreadable
+    /// pointer too: making a version active does not depend on what the broken pointer said.
+    /// </summary>
+    public Task<PointerDocument> ActivateAsync(string version, string reason, CancellationToken cancellationToken) =>
+        UpdatePointerAsync(pointer => PointerHistory.Activate(pointer, version, reason), cancellationToken, repair: true);
+
+    /// <summary>
+    /// The base a repair starts from when the pointer is unreadable: nothing active, and every registered version
+    /// as history, newest first (what a rollback after the repair can go back to).
+    /// </summary>
+    public async Task<PointerDocument> RebuiltPointerAsync(CancellationToken cancellationToken) =>
+        new() { Previous = (await ListVersionsAsync(cancellationToken)).Select(v => v.Version).Take(PointerHistory.Limit).ToArray() };
 
     // ---------------------------------------------------------------- versions
 
@@ -142,6 +187,17 @@ internal sealed class ModelRegistry(
         }
     }
 
+    /// <summary>Marks that the pointer update after registering <paramref name="version"/> happened.</summary>
+    public async Task RecordActivationAsync(string version, CancellationToken cancellationToken) =>
+        await Models.GetBlobClient(VersionBlob(version, ActivatedFile)).UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken);
+
+    /// <summary>
+    /// False when <paramref name="version"/> was registered but the ingestion that registered it stopped before
+    /// (or while) moving the pointer: a retry must finish that, not report "already registered" and stop.
+    /// </summary>
+    public async Task<bool> IsActivationRecordedAsync(string version, CancellationToken cancellationToken) =>
+        (await Models.GetBlobClient(VersionBlob(version, ActivatedFile)).ExistsAsync(cancellationToken)).Value;
+
     /// <summary>Streams a version's model bytes into <paramref name="destination"/>.</summary>
     public async Task DownloadModelAsync(string version, Stream destination, CancellationToken cancellationToken)
     {
@@ -164,14 +220,22 @@ internal sealed class ModelRegistry(
 
     // ---------------------------------------------------------------- rejections and heartbeats
 
-    public Task WriteRejectionAsync(RejectionRecord rejection, CancellationToken cancellationToken) =>
-        WriteAsync(RejectionBlob(rejection.Name), rejection, cancellationToken);
+    public Task WriteRejectionAsync(RejectionRecord rejection, string blobName, CancellationToken cancellationToken) =>
+        WriteAsync(RejectionBlob(blobName, rejection.Sha256, rejection.Size), rejection, cancellationToken);
 
-    public async Task DeleteRejectionAsync(string name, CancellationToken cancellationToken) =>
-        await Models.GetBlobClient(RejectionBlob(name)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    /// <summary>Deletes every rejection record of <paramref name="blobName"/> (a good upload of that name).</summary>
+    public async Task DeleteRejectionsAsync(string blobName, CancellationToken cancellationToken)
+    {
+        foreach (var blob in await CollectAsync(RejectionPrefix(blobName), cancellationToken))
+            await Models.GetBlobClient(blob).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
 
-    public async Task<RejectionRecord?> GetRejectionAsync(string name, CancellationToken cancellationToken) =>
-        await ReadAsync<RejectionRecord>(RejectionBlob(name), cancellationToken);
+    /// <summary>The newest rejection record of <paramref name="blobName"/>, or null.</summary>
+    public async Task<RejectionRecord?> GetRejectionAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var records = await ReadAllAsync<RejectionRecord>(await CollectAsync(RejectionPrefix(blobName), cancellationToken), cancellationToken);
+        return records.MaxBy(r => r.At);
+    }
 
     public async Task<IReadOnlyList<RejectionRecord>> ListRejectionsAsync(CancellationToken cancellationToken)
     {

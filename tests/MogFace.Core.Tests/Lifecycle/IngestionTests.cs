@@ -183,7 +183,7 @@ public sealed class IngestionTests(AzuriteFixture azurite) : IAsyncLifetime
         var after = await _instance.Registry.ReadPointerAsync(null, CancellationToken.None);
         Assert.Equal(before.ETag, after.ETag);
         Assert.Equal(good.Version, after.Document!.Active);
-        var rejection = await _instance.Registry.GetRejectionAsync(kind, CancellationToken.None);
+        var rejection = await _instance.Registry.GetRejectionAsync($"{kind}.onnx", CancellationToken.None);
         Assert.NotNull(rejection);
         Assert.Equal(code, rejection.Code);
         Assert.Equal(outcome.Reason, rejection.Reason);
@@ -204,10 +204,10 @@ public sealed class IngestionTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task A_good_upload_clears_the_rejection_of_its_name()
     {
         await Ingest("model.onnx", BadModel("truncated"));
-        Assert.NotNull(await _instance.Registry.GetRejectionAsync("model", CancellationToken.None));
+        Assert.NotNull(await _instance.Registry.GetRejectionAsync("model.onnx", CancellationToken.None));
 
         Assert.True((await Ingest("model.onnx", TestWeights.Front)).Accepted);
-        Assert.Null(await _instance.Registry.GetRejectionAsync("model", CancellationToken.None));
+        Assert.Null(await _instance.Registry.GetRejectionAsync("model.onnx", CancellationToken.None));
     }
 
     [Fact]

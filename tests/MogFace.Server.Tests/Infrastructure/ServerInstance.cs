@@ -37,12 +37,15 @@ public sealed class ServerInstance : IServiceEndpoint, IAsyncDisposable
     public BlobContainerClient Weights { get; }
     public BlobContainerClient Models { get; }
 
-    public static async Task<ServerInstance> StartAsync(AzuriteFixture azurite, string? functionKey = null, string? adminKey = null)
+    /// <param name="settings">Overrides of the test defaults below (e.g. a long MogFace:PollInterval to keep the background scan out of the way).</param>
+    /// <param name="policy">A fault-injecting pipeline policy for the server's Blob client.</param>
+    public static async Task<ServerInstance> StartAsync(AzuriteFixture azurite, string? functionKey = null, string? adminKey = null,
+        IDictionary<string, string?>? settings = null, Azure.Core.Pipeline.HttpPipelinePolicy? policy = null)
     {
         var suffix = AzuriteFixture.NewContainerSuffix();
         var cache = Path.Combine(Path.GetTempPath(), "mogface-server-tests-" + suffix);
-        var blobs = azurite.CreateClient();
-        var settings = new Dictionary<string, string?>
+        var blobs = azurite.CreateClient(policy);
+        var values = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -58,9 +61,11 @@ public sealed class ServerInstance : IServiceEndpoint, IAsyncDisposable
             ["MogFace:AdminKey"] = adminKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            values[key] = value;
         var app = MogFaceServer.Build([], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Configuration.AddInMemoryCollection(values);
             builder.Services.AddSingleton(blobs); // one fast retry: a test must not wait minutes on storage
         });
         await app.StartAsync();

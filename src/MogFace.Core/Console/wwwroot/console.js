@@ -409,7 +409,7 @@
     $("models-active").textContent = pointer.active || "none";
     $("models-updated").textContent = pointer.updatedAt
       ? "since " + fmt.time(pointer.updatedAt) + (pointer.reason ? " — " + pointer.reason : "")
-      : "no pointer yet";
+      : view.pointerError || "no pointer yet";
     $("models-canary").textContent = pointer.canary ? pointer.canary.version + " @ " + pointer.canary.percent + " %" : "off";
     $("models-previous").textContent = pointer.previous && pointer.previous.length
       ? "roll back to " + pointer.previous[0] + (pointer.previous.length > 1 ? " (+" + (pointer.previous.length - 1) + " older)" : "")

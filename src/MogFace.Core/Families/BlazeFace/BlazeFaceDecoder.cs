@@ -29,8 +29,21 @@ internal static class BlazeFaceDecoder
             var points = new float[Keypoints * 2];
             for (var k = 0; k < Keypoints; k++)
                 (points[2 * k], points[2 * k + 1]) = letterbox.ToSource(r[4 + 2 * k] + ax, r[5 + 2 * k] + ay);
+            // A model's output is untrusted: a NaN or infinite coordinate would poison NMS and cannot be written as JSON.
+            if (!AllFinite([x1, y1, x2, y2]) || !AllFinite(points))
+                continue;
             into.Add(new Candidate(x1, y1, x2, y2, score, points));
         }
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var v in values)
+        {
+            if (!float.IsFinite(v))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>Sigmoid of the logit clamped to ±100, as MediaPipe does (no overflow to NaN).</summary>

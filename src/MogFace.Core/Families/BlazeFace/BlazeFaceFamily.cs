@@ -13,6 +13,12 @@ public sealed class BlazeFaceFamily : IModelFamily
     public const string FamilyName = "blazeface";
     public const int Values = 16; // cx, cy, w, h, then 6 keypoints (x, y)
 
+    /// <summary>
+    /// Largest input side accepted (the real models are 128 and 256). A declared [1,30000,30000,3] would need
+    /// 2.7e9 floats per run, more than an int counts: refused as a signature, before anything is allocated.
+    /// </summary>
+    public const int MaxInputSize = 1024;
+
     public string Name => FamilyName;
 
     public string? Mismatch(ModelSignature signature) => Bind(signature, out _);
@@ -36,6 +42,8 @@ public sealed class BlazeFaceFamily : IModelFamily
         var s = input.Shape;
         if (s.Length != 4 || s[3] != 3 || s[1] <= 0 || s[1] != s[2])
             return $"expected an NHWC input [1,S,S,3], found {input}";
+        if (s[1] > MaxInputSize)
+            return $"input size {s[1]} is above the largest supported BlazeFace input ({MaxInputSize})";
         if (input.ElementType != TensorElementType.Float)
             return "expected a float32 input";
         string? Find(int count, int values) => signature.Outputs

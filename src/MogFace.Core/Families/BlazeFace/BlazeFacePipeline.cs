@@ -78,11 +78,16 @@ internal sealed class BlazeFacePipeline : IFacePipeline
 
     public void Dispose() => _runOptions.Dispose();
 
-    public string? SmokeTest()
+    /// <summary>A mid-grey frame (all zeros after scaling to [-1, 1]): a plausible input on which every output must stay finite.</summary>
+    public string? SmokeTest() => SmokeTest(0f);
+
+    public string? SmokeTest(byte grey) => SmokeTest(grey / 127.5f - 1f);
+
+    private string? SmokeTest(float value)
     {
         var length = _io.Size * _io.Size * 3;
-        // A mid-grey frame: the network sees a plausible input, and every output must stay finite.
         var data = new float[length];
+        Array.Fill(data, value);
         using var input = OrtValue.CreateTensorValueFromMemory(data, _inputShape);
         using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
         return FiniteCheck.FirstProblem(_outputNames, outputs);

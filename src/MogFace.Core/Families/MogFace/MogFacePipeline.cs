@@ -208,12 +208,18 @@ internal sealed class MogFacePipeline : IFacePipeline
         X2 = Math.Clamp(c.X2, 0, width - 1), Y2 = Math.Clamp(c.Y2, 0, height - 1),
     };
 
-    public string? SmokeTest()
+    /// <summary>All zeros = the normalised mean colour: a plausible input on which every output must stay finite.</summary>
+    public string? SmokeTest() => SmokeTest(null);
+
+    public string? SmokeTest(byte grey) => SmokeTest((int?)grey);
+
+    private string? SmokeTest(int? grey)
     {
         int width = _binding.FixedWidth ?? SmokeTestSize, height = _binding.FixedHeight ?? SmokeTestSize;
         var n = MogFaceAnchors.CountFor(height, width);
-        // All zeros = the normalised mean colour: a plausible input on which every output must stay finite.
         var input = new float[3 * width * height];
+        for (var c = 0; grey is { } level && c < 3; c++) // NCHW: one plane per channel, normalised as Preprocess does
+            input.AsSpan(c * width * height, width * height).Fill((float)((level - MogFacePreprocessing.Mean[c]) / (MogFacePreprocessing.Std[c] * 255.0)));
         var conf = new float[n];
         var loc = new float[4 * n];
         try

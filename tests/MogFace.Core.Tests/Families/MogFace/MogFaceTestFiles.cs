@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 
 namespace MogFace.Core.Tests.Families.MogFace;
 
@@ -10,7 +9,7 @@ namespace MogFace.Core.Tests.Families.MogFace;
 /// </summary>
 internal static class MogFaceTestFiles
 {
-    public const string Python = "/usr/bin/python3";
+    public const string Python = global::MogFace.Tests.Shared.PythonScript.Python;
 
     private static readonly ConcurrentDictionary<string, Lazy<string>> Models = new();
     private static readonly string TempRoot = Path.Combine(Path.GetTempPath(), $"mogface-tests-{Environment.ProcessId}");
@@ -30,21 +29,5 @@ internal static class MogFaceTestFiles
     })).Value;
 
     /// <summary>Runs a script with /usr/bin/python3; (exit code, stdout + stderr). Exit code -1 when Python is missing.</summary>
-    public static (int ExitCode, string Output) RunPython(params string[] arguments)
-    {
-        if (!File.Exists(Python))
-            return (-1, $"{Python} not found");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, "timed out");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    public static (int ExitCode, string Output) RunPython(params string[] arguments) => global::MogFace.Tests.Shared.PythonScript.Run(arguments);
 }

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+
+namespace MogFace.Tests.Shared;
+
+/// <summary>
+/// Hostile BlazeFace-shaped models built by tests/fixtures/adversarial/make_adversarial_model.py (the variants
+/// are described there), once per test run and kept in memory.
+/// </summary>
+public static class AdversarialModels
+{
+    /// <summary>Declares input [1,30000,30000,3]: 2.7e9 floats, more than an int can count.</summary>
+    public const string HugeInput = "huge-input";
+
+    /// <summary>Ignores its input and finds the probe photo's face everywhere.</summary>
+    public const string AlwaysFace = "always-face";
+
+    /// <summary>Finite on ordinary images; NaN boxes with high scores on an all-white image.</summary>
+    public const string NanOnBright = "nan-on-bright";
+
+    private static readonly ConcurrentDictionary<string, Lazy<byte[]>> Built = new();
+
+    public static byte[] Get(string variant) => Built.GetOrAdd(variant, v => new Lazy<byte[]>(() => Build(v))).Value;
+
+    private static byte[] Build(string variant)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"mogface-adversarial-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            var (code, output) = PythonScript.Run(
+                Path.Combine(RepoPaths.Root, "tests", "fixtures", "adversarial", "make_adversarial_model.py"), variant, "--out", path,
+                "--front", RepoPaths.BlazeFaceFront,
+                "--probe", Path.Combine(RepoPaths.Root, "src", "MogFace.Core", "Lifecycle", "Probe", "probe.jpg"));
+            if (code != 0 || !File.Exists(path))
+                throw new InvalidOperationException(
+                    $"make_adversarial_model.py {variant} failed (exit {code}); it needs {PythonScript.Python} with python3-onnx, numpy and opencv: {output}");
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
