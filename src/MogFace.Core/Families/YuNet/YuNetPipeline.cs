@@ -105,11 +105,15 @@ internal sealed class YuNetPipeline : IFacePipeline
         return [1, 3, size.PlaneHeight, size.PlaneWidth];
     }
 
-    public string? SmokeTest()
+    /// <summary>A black frame: a plausible input on which every output must stay finite.</summary>
+    public string? SmokeTest() => SmokeTest(0);
+
+    /// <summary>A uniform frame of <paramref name="grey"/> (YuNet takes BGR 0–255 as is, no normalisation).</summary>
+    public string? SmokeTest(byte grey)
     {
         int width = _binding.FixedWidth ?? SmokeTestSize, height = _binding.FixedHeight ?? SmokeTestSize;
-        // A black frame: a plausible input on which every output must stay finite.
         var data = new float[3 * width * height];
+        Array.Fill(data, grey);
         using var input = OrtValue.CreateTensorValueFromMemory(data, [1, 3, height, width]);
         using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
         return FiniteCheck.FirstProblem(_outputNames, outputs);
