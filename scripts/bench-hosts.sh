@@ -64,5 +64,5 @@ functions_cold=$(first_detect "http://127.0.0.1:$functions_port" "$start")
 echo "cold start to first 200 on detect: server ${server_cold} s, Functions host ${functions_cold} s"
 for host in server:$server_port functions:$functions_port; do
   echo "== ${host%%:*}"
-  $cli bench http --url "http://127.0.0.1:${host##*:}" --image "$image" --concurrency 1,2 --requests 300 --warmup 30
+  $cli bench http --url "http://127.0.0.1:${host##*:}" --image "$image" --model models/blazeface/blazeface-back.onnx --concurrency 1,2 --requests 300 --warmup 30
 done

@@ -21,4 +21,10 @@ public static class RejectionCodes
 
     /// <summary>Storage failed while registering: nothing was recorded, the upload can be retried.</summary>
     public const string StorageUnavailable = "storage-unavailable";
+
+    /// <summary>
+    /// Storage refused the request itself (400, e.g. a blob name it does not accept): nothing was recorded, and
+    /// retrying the same request gets the same answer, so unlike <see cref="StorageUnavailable"/> it is final.
+    /// </summary>
+    public const string StorageRefused = "storage-refused";
 }

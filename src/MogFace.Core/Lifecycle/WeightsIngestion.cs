@@ -189,6 +189,13 @@ internal sealed class WeightsIngestion(
 
     private IngestionOutcome StorageUnavailable(string name, Exception ex)
     {
+        if (ex is RequestFailedException { Status: 400 } refused)
+        {
+            logger.LogWarning("Ingesting {Name}: storage refused the request ({Error}); not retried", name, refused.ErrorCode);
+            metrics.RecordRejected(RejectionCodes.StorageRefused);
+            return IngestionOutcome.Reject(name, RejectionCodes.StorageRefused,
+                $"Storage refused the request ({refused.ErrorCode}); retrying the same upload cannot succeed.");
+        }
         logger.LogError(ex, "Ingesting {Name} failed on storage; a retry of the same bytes completes it", name);
         metrics.RecordRejected(RejectionCodes.StorageUnavailable);
         return IngestionOutcome.Reject(name, RejectionCodes.StorageUnavailable,
