@@ -14,6 +14,10 @@ public static class ApiRoutes
 
     public static readonly ApiRoute Health = new("Health", "GET", "health", KeyLevel.Anonymous,
         "200 {status, modelVersion, instance} once a model is loaded, else 503 with Retry-After.");
+    public static readonly ApiRoute Live = new("Live", "GET", "health/live", KeyLevel.Anonymous,
+        "Liveness probe: 200 while the process answers, whatever the model or the registry.");
+    public static readonly ApiRoute Ready = new("Ready", "GET", "health/ready", KeyLevel.Anonymous,
+        "Readiness probe: 200 when a model is served (or none is registered yet) and the registry answered recently, else 503.");
     public static readonly ApiRoute Detect = new("Detect", "POST", "detect", KeyLevel.Function,
         "Image (raw body or multipart batch) → faces; annotate=true or Accept: image/* → annotated image.");
     public static readonly ApiRoute ListModels = new("ListModels", "GET", "models", KeyLevel.Admin,
@@ -26,6 +30,8 @@ public static class ApiRoutes
         "Active ← previous.");
     public static readonly ApiRoute SetCanary = new("SetCanary", "PUT", "models/canary", KeyLevel.Admin,
         "Route {percent} % of clients to {version}.");
+    public static readonly ApiRoute PromoteCanary = new("PromoteCanary", "POST", "models/canary/promote", KeyLevel.Admin,
+        "The canary becomes the active version and the split ends.");
     public static readonly ApiRoute ClearCanary = new("ClearCanary", "DELETE", "models/canary", KeyLevel.Admin,
         "End the canary split.");
 
@@ -38,7 +44,7 @@ public static class ApiRoutes
 
     /// <summary>The routes both hosts serve under <c>/api</c>.</summary>
     public static IReadOnlyList<ApiRoute> Api { get; } =
-        [Health, Detect, ListModels, UploadModel, ActivateModel, RollbackModel, SetCanary, ClearCanary];
+        [Health, Live, Ready, Detect, ListModels, UploadModel, ActivateModel, RollbackModel, SetCanary, ClearCanary, PromoteCanary];
 
     /// <summary>Every HTTP function of the Functions app.</summary>
     public static IReadOnlyList<ApiRoute> Functions { get; } = [.. Api, Console];

@@ -17,7 +17,7 @@ namespace MogFace.Core.Http;
 /// <summary>
 /// <c>POST /api/detect</c>: a raw image body (by Content-Type) or multipart/form-data with one or more files
 /// (→ <c>{"results":[…]}</c>). Checks run cheapest first: query (422), Content-Type (415), model loaded
-/// (503), then the body is streamed into a capped pooled buffer (413 as soon as it passes the cap) and
+/// (503; 409 when the request is pinned to a version this instance does not serve), then the body is streamed into a capped pooled buffer (413 as soon as it passes the cap) and
 /// decoded (400/415/422).
 /// </summary>
 public static class DetectHandler
@@ -48,7 +48,9 @@ public static class DetectHandler
             if (!multipart)
                 RequireImageType(contentType);
 
-            using var lease = models.TryAcquire(ClientId(request));
+            using var lease = query.Version is { } pinned ? models.TryAcquireVersion(pinned) : models.TryAcquire(ClientId(request));
+            if (lease is null && query.Version is not null && models.IsReady)
+                return Problems.NotLoaded(query.Version, models);
             if (lease is null)
             {
                 metrics.RecordDetectError(null, "not-ready");

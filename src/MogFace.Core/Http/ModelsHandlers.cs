@@ -145,6 +145,23 @@ public static class ModelsHandlers
         {
             return Problems.Create(422, Problems.InvalidParameter, ex.Message);
         }
+        catch (CanaryIsActiveException ex)
+        {
+            return Problems.Create(422, Problems.CanaryIsActive, ex.Message, new Dictionary<string, object?> { ["version"] = ex.Version });
+        }
+    }
+
+    /// <summary><c>POST /api/models/canary/promote</c>: the canary becomes active and the split ends; 409 when no canary runs.</summary>
+    public static async Task<IResult> PromoteCanaryAsync(IModelAdmin admin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Results.Json(await admin.PromoteCanaryAsync(cancellationToken), MogFaceJson.Options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Problems.Create(409, Problems.NoCanary, ex.Message);
+        }
     }
 
     /// <summary><c>DELETE /api/models/canary</c>: ends the split (idempotent).</summary>

@@ -100,6 +100,26 @@ internal sealed class ModelWatcher : BackgroundService
     /// <summary>Failed attempts to apply a pointer (each one retried).</summary>
     public long ApplyFailures => Interlocked.Read(ref _applyFailures);
 
+    /// <summary>When the registry last answered a poll (null before the first answer); readiness reads it.</summary>
+    public DateTimeOffset? LastRegistryContact
+    {
+        get
+        {
+            lock (_gate)
+                return _lastPoll;
+        }
+    }
+
+    /// <summary>The active version of the newest pointer read (null while the registry has none).</summary>
+    public string? PointerActive
+    {
+        get
+        {
+            lock (_gate)
+                return _latest.Active;
+        }
+    }
+
     /// <summary>
     /// Completes when the poller waits for its next poll with its timer registered (at once if it does now),
     /// so a test can advance a fake clock knowing the poll will fire.

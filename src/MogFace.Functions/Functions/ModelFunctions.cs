@@ -46,4 +46,10 @@ public sealed class ModelFunctions(IModelAdmin admin, IWeightsIngestion ingestio
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "models/canary")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ModelsHandlers.ClearCanaryAsync(admin, cancellationToken);
+
+    [Function("PromoteCanary")]
+    public Task<IResult> PromoteCanary(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/canary/promote")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        ModelsHandlers.PromoteCanaryAsync(admin, cancellationToken);
 }
