@@ -73,6 +73,9 @@ public static class DependencyInjection
         services.TryAddSingleton<IWeightsIngestion, WeightsIngestion>();
         services.TryAddSingleton<IngestionRetry>();
         services.TryAddSingleton<IModelAdmin, ModelAdmin>();
+        services.TryAddSingleton<AsyncUploads>();
+        services.TryAddSingleton<IAsyncUploads>(sp => sp.GetRequiredService<AsyncUploads>());
+        services.AddHostedService(sp => sp.GetRequiredService<AsyncUploads>());
         return services;
     }
 }

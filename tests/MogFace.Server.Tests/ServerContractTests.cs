@@ -27,6 +27,9 @@ public sealed class ServerHealthProbesTests(KeyedServerFixture fixture) : Health
         await ServerInstance.StartAsync(azurite, ContractKeys.Function, ContractKeys.Admin);
 }
 
+[Collection(KeyedServerCollection.Name)]
+public sealed class ServerAsyncUploadTests(KeyedServerFixture fixture) : AsyncUploadContract(fixture);
+
 /// <summary>A server of its own with two versions: the lifecycle tests move its pointer.</summary>
 public sealed class ServerTwoVersionFixture : TwoVersionEndpointFixture
 {

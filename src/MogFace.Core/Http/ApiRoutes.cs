@@ -23,7 +23,9 @@ public static class ApiRoutes
     public static readonly ApiRoute ListModels = new("ListModels", "GET", "models", KeyLevel.Admin,
         "Pointer, versions, rejected uploads and instances.");
     public static readonly ApiRoute UploadModel = new("UploadModel", "POST", "models", KeyLevel.Admin,
-        "Upload weights (body = .onnx, ?name=): 201 version or 422 reason.");
+        "Upload weights (body = .onnx, ?name=): 201 version or 422 reason; ?async=true: 202 + Location of the upload's status.");
+    public static readonly ApiRoute GetUpload = new("GetUpload", "GET", "models/uploads/{id}", KeyLevel.Admin,
+        "The status of an asynchronous upload: validating, accepted, rejected or failed.");
     public static readonly ApiRoute ActivateModel = new("ActivateModel", "POST", "models/{version}/activate", KeyLevel.Admin,
         "Make a registered version active (roll forward or back).");
     public static readonly ApiRoute RollbackModel = new("RollbackModel", "POST", "models/rollback", KeyLevel.Admin,
@@ -44,7 +46,7 @@ public static class ApiRoutes
 
     /// <summary>The routes both hosts serve under <c>/api</c>.</summary>
     public static IReadOnlyList<ApiRoute> Api { get; } =
-        [Health, Live, Ready, Detect, ListModels, UploadModel, ActivateModel, RollbackModel, SetCanary, ClearCanary, PromoteCanary];
+        [Health, Live, Ready, Detect, ListModels, UploadModel, ActivateModel, RollbackModel, SetCanary, ClearCanary, PromoteCanary, GetUpload];
 
     /// <summary>Every HTTP function of the Functions app.</summary>
     public static IReadOnlyList<ApiRoute> Functions { get; } = [.. Api, Console];

@@ -21,9 +21,10 @@ public static class ModelsHandlers
     /// <summary>
     /// <c>POST /api/models?name=n</c>, body = the .onnx bytes: streamed to a temporary file (capped at
     /// MaxModelBytes, 413 past it) and handed to the same ingestion as the blob trigger.
-    /// 201 with the version, or 422 with the rejection reason.
+    /// 201 with the version, or 422 with the rejection reason. With <c>async=true</c>: 202 at once, with
+    /// <c>Location</c> = the upload's status (<see cref="GetUploadAsync"/>), validated in the background.
     /// </summary>
-    public static async Task<IResult> UploadAsync(HttpRequest request, IWeightsIngestion ingestion, IOptions<MogFaceOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> UploadAsync(HttpRequest request, IWeightsIngestion ingestion, IAsyncUploads uploads, IOptions<MogFaceOptions> options, CancellationToken cancellationToken)
     {
         var cap = options.Value.MaxModelBytes;
         if (!string.IsNullOrWhiteSpace(request.ContentType))
@@ -35,6 +36,10 @@ public static class ModelsHandlers
         }
         if (request.ContentLength > cap)
             return Problems.From(HttpProblemException.TooLarge(cap, "The model"));
+        var background = false;
+        if (request.Query.TryGetValue("async", out var asyncValue) && asyncValue.ToString() is { Length: > 0 } asyncText
+            && !bool.TryParse(asyncText, out background))
+            return Problems.Create(422, Problems.InvalidParameter, $"async must be true or false; got '{asyncText}'.");
         var name = request.Query["name"].ToString();
         if (string.IsNullOrWhiteSpace(name))
             name = "upload";
@@ -46,8 +51,54 @@ public static class ModelsHandlers
             limit.MaxRequestBodySize = cap + 1;
 
         var path = Path.Combine(Path.GetTempPath(), $"mogface-upload-{Guid.NewGuid():N}.onnx");
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
             FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        var handedOver = false;
+        try
+        {
+            if (await ReceiveAsync(request, file, cap, cancellationToken) is { } refused)
+                return refused;
+            file.Position = 0;
+            if (background)
+            {
+                UploadStatus started;
+                try
+                {
+                    started = await uploads.StartAsync(blobName, file, cancellationToken);
+                }
+                catch (Exception ex) when (ex is Azure.RequestFailedException or IOException or InvalidOperationException)
+                {
+                    request.HttpContext.Response.Headers.RetryAfter = "5";
+                    return Problems.Create(503, RejectionCodes.StorageUnavailable, $"The upload could not be recorded; retry. {ex.Message}");
+                }
+                handedOver = true;
+                request.HttpContext.Response.Headers.Location = UploadLocation(started.Id);
+                return Results.Json(started, MogFaceJson.Options, statusCode: StatusCodes.Status202Accepted);
+            }
+            var outcome = await ingestion.IngestAsync(blobName, file, manifest: null, cancellationToken);
+            if (outcome.Code == RejectionCodes.StorageUnavailable)
+            {
+                // Nothing was recorded: a temporary condition, not a verdict on the weights.
+                request.HttpContext.Response.Headers.RetryAfter = "5";
+                return Problems.Create(503, RejectionCodes.StorageUnavailable, outcome.Reason ?? "The model registry is unavailable; retry.");
+            }
+            if (!outcome.Accepted)
+                return Problems.Create(422, RejectedWeights, outcome.Reason ?? "The weights were rejected.",
+                    new Dictionary<string, object?> { ["reason"] = outcome.Code, ["name"] = outcome.Name });
+            return Results.Json(
+                new UploadResponse(outcome.Version!, outcome.Name, outcome.AlreadyRegistered),
+                MogFaceJson.Options, statusCode: StatusCodes.Status201Created);
+        }
+        finally
+        {
+            if (!handedOver)
+                await file.DisposeAsync();
+        }
+    }
+
+    /// <summary>The body into <paramref name="file"/>, capped; a problem answer when it is refused, else null.</summary>
+    private static async Task<IResult?> ReceiveAsync(HttpRequest request, FileStream file, long cap, CancellationToken cancellationToken)
+    {
         try
         {
             var buffer = new byte[81920];
@@ -60,29 +111,23 @@ public static class ModelsHandlers
                     return Problems.From(HttpProblemException.TooLarge(cap, "The model"));
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
-            if (total == 0)
-                return Problems.Create(400, Problems.EmptyBody, "The request body is empty; send the .onnx bytes.");
+            return total == 0 ? Problems.Create(400, Problems.EmptyBody, "The request body is empty; send the .onnx bytes.") : null;
         }
         catch (BadHttpRequestException ex)
         {
             var status = ex.StatusCode == 413 ? 413 : 400;
             return Problems.Create(status, status == 413 ? Problems.TooLarge : Problems.MalformedRequest, ex.Message);
         }
-        file.Position = 0;
-        var outcome = await ingestion.IngestAsync(blobName, file, manifest: null, cancellationToken);
-        if (outcome.Code == RejectionCodes.StorageUnavailable)
-        {
-            // Nothing was recorded: a temporary condition, not a verdict on the weights.
-            request.HttpContext.Response.Headers.RetryAfter = "5";
-            return Problems.Create(503, RejectionCodes.StorageUnavailable, outcome.Reason ?? "The model registry is unavailable; retry.");
-        }
-        if (!outcome.Accepted)
-            return Problems.Create(422, RejectedWeights, outcome.Reason ?? "The weights were rejected.",
-                new Dictionary<string, object?> { ["reason"] = outcome.Code, ["name"] = outcome.Name });
-        return Results.Json(
-            new UploadResponse(outcome.Version!, outcome.Name, outcome.AlreadyRegistered),
-            MogFaceJson.Options, statusCode: StatusCodes.Status201Created);
     }
+
+    /// <summary>Where <c>GET /api/models/uploads/{id}</c> answers, relative to the host root (the same under both hosts).</summary>
+    public static string UploadLocation(string id) => $"/{ApiRoutes.Prefix}/models/uploads/{id}";
+
+    /// <summary><c>GET /api/models/uploads/{id}</c>: the status of an asynchronous upload (validating, accepted, rejected, failed); 404 for an unknown id.</summary>
+    public static async Task<IResult> GetUploadAsync(string id, IAsyncUploads uploads, CancellationToken cancellationToken) =>
+        await uploads.GetAsync(id, cancellationToken) is { } status
+            ? Results.Json(status, MogFaceJson.Options)
+            : Problems.Create(404, Problems.UploadNotFound, $"No upload '{id}' is recorded.");
 
     /// <summary><c>POST /api/models/{version}/activate</c>: 200 pointer, 404 unknown version.</summary>
     public static async Task<IResult> ActivateAsync(string version, IModelAdmin admin, CancellationToken cancellationToken)

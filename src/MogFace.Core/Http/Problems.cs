@@ -24,6 +24,7 @@ public static class Problems
     public const string VersionNotLoaded = "version-not-loaded";
     public const string CanaryIsActive = "canary-is-active";
     public const string NoCanary = "no-canary";
+    public const string UploadNotFound = "upload-not-found";
 
     public static IResult Create(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {

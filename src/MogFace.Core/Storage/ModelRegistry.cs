@@ -31,6 +31,7 @@ internal sealed class ModelRegistry(
 
     public static string VersionBlob(string version, string file) => $"versions/{version}/{file}";
     public static string RejectionBlob(string name) => $"rejected/{name}.json";
+    public static string UploadBlob(string id) => $"uploads/{id}.json";
     public static string HeartbeatBlob(string instanceId) => $"instances/{instanceId.Replace('/', '-')}.json";
 
     /// <summary>Creates both containers when missing (once per process, again after a write finds them gone).</summary>
@@ -187,6 +188,14 @@ internal sealed class ModelRegistry(
         var records = await ReadAllAsync<InstanceHeartbeat>(await CollectAsync("instances/", cancellationToken), cancellationToken);
         return records.OrderBy(r => r.InstanceId, StringComparer.Ordinal).ToList();
     }
+
+    // ---------------------------------------------------------------- asynchronous uploads
+
+    public Task WriteUploadAsync(UploadStatus status, CancellationToken cancellationToken) =>
+        WriteAsync(UploadBlob(status.Id), status, cancellationToken);
+
+    public async Task<UploadStatus?> GetUploadAsync(string id, CancellationToken cancellationToken) =>
+        await ReadAsync<UploadStatus>(UploadBlob(id), cancellationToken);
 
     // ---------------------------------------------------------------- weights container
 

@@ -63,6 +63,9 @@ public sealed class FunctionsHostHealthProbesTests(KeyedFunctionsHostFixture fix
         await FunctionsHostProcess.StartAsync(azurite, ContractKeys.Function, ContractKeys.Admin);
 }
 
+[Collection(KeyedFunctionsHostCollection.Name)]
+public sealed class FunctionsHostAsyncUploadTests(KeyedFunctionsHostFixture fixture) : AsyncUploadContract(fixture);
+
 /// <summary>A Functions host of its own with two versions: the lifecycle tests move its pointer.</summary>
 public sealed class FunctionsHostTwoVersionFixture : TwoVersionEndpointFixture
 {
