@@ -129,7 +129,8 @@ public sealed class AppSettingsTests(CompiledTemplateFixture fixture)
     {
         var (scope, app) = fixture.Template.Single("Microsoft.App/containerApps");
         var container = Assert.Single(app["properties"]!["template"]!["containers"]!.AsArray());
-        return container!["env"]!.AsArray().ToDictionary(
+        // Key settings come from secrets (secretRef, no value): not plain settings.
+        return ArmEnv.Entries(container!["env"]!).Where(e => e!["value"] is not null).ToDictionary(
             e => (string)e!["name"]!,
             e => scope.ResolveString(e!["value"]) ?? string.Empty);
     }

@@ -256,6 +256,8 @@ public sealed class TemplateTests(CompiledTemplateFixture fixture)
     {
         var (_, app) = Main.Single("Microsoft.App/containerApps");
         var container = Assert.Single(app["properties"]!["template"]!["containers"]!.AsArray());
-        return container!["env"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string)e!["value"]!);
+        // Key settings come from secrets (secretRef, no value): not plain settings.
+        return ArmEnv.Entries(container!["env"]!).Where(e => e!["value"] is not null)
+            .ToDictionary(e => (string)e!["name"]!, e => (string)e!["value"]!);
     }
 }
