@@ -9,6 +9,7 @@ using Microsoft.Net.Http.Headers;
 using MogFace.Core.Detection;
 using MogFace.Core.Imaging;
 using MogFace.Core.Lifecycle;
+using MogFace.Core.Telemetry;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -40,6 +41,7 @@ public static class DetectHandler
         var settings = options.Value;
         var limits = settings.ImageLimits;
         string? servingVersion = null;
+        using var activity = MogFaceTracing.Source.StartActivity(MogFaceTracing.DetectSpan);
         try
         {
             var query = DetectQuery.Parse(request);
@@ -59,6 +61,10 @@ public static class DetectHandler
 
             LiftServerBodyLimit(request.HttpContext, multipart ? limits.MaxBytes * MaxBatchImages + 1024 * 1024 : limits.MaxBytes + 1);
             servingVersion = lease.Model.Version;
+            activity?.SetTag(MogFaceTracing.ModelVersion, servingVersion)
+                .SetTag(MogFaceTracing.Canary, lease.IsCanary)
+                .SetTag(MogFaceTracing.Pinned, query.Version is not null)
+                .SetTag(MogFaceTracing.Instance, models.InstanceId);
             request.HttpContext.Response.Headers[ModelVersionHeader] = servingVersion;
             if (lease.IsCanary)
                 request.HttpContext.Response.Headers[CanaryHeader] = "true";
@@ -91,6 +97,7 @@ public static class DetectHandler
                         using var image = Decode(file.Body, limits, out var clock);
                         var result = lease.Model.Detect(image, query.Options, models.InstanceId, clock);
                         metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
+                        MogFaceTracing.RecordStages(clock.StartedAt, result.TimingsMs, result.Faces.Count);
                         results.Add(result);
                     }
                     catch (ImageInputException ex)
@@ -124,6 +131,7 @@ public static class DetectHandler
         {
             // A server-side failure (the 500 the host answers): counted for the error-rate alert.
             metrics.RecordDetectError(servingVersion, ex.GetType().Name);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             throw;
         }
     }
@@ -144,6 +152,7 @@ public static class DetectHandler
         {
             var result = lease.Model.Detect(image, query.Options, instance, clock);
             metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
+            MogFaceTracing.RecordStages(clock.StartedAt, result.TimingsMs, result.Faces.Count);
             if (!query.Annotate)
                 return Results.Json(result, MogFaceJson.Options);
 
