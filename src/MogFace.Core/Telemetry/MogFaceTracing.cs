@@ -5,7 +5,8 @@ namespace MogFace.Core.Telemetry;
 
 /// <summary>
 /// The "MogFace" ActivitySource: a <c>mogface.detect</c> span per request with the model version as an
-/// attribute, and one child span per stage (decode, preprocess, inference, postprocess) for each image.
+/// attribute, and one child span per stage (decode, preprocess, inference, postprocess) for each image; a
+/// <c>mogface.ingest</c> span per upload; a <c>mogface.swap</c> span per attempt to apply a pointer.
 /// </summary>
 public static class MogFaceTracing
 {
@@ -16,6 +17,19 @@ public static class MogFaceTracing
     public const string Pinned = "mogface.model.pinned";
     public const string Instance = "mogface.instance";
     public const string Faces = "mogface.faces";
+
+    /// <summary>Ingestion of one upload (blob trigger, container scan, admin upload), with its outcome.</summary>
+    public const string IngestSpan = "mogface.ingest";
+    public const string WeightsBlob = "mogface.weights.blob";
+    public const string Outcome = "mogface.outcome";
+
+    /// <summary>
+    /// One attempt to bring an instance to a new pointer, with a <c>mogface.load</c> child per version it loads
+    /// and <c>mogface.download</c>, <c>mogface.session</c>, <c>mogface.warmup</c> under that.
+    /// </summary>
+    public const string SwapSpan = "mogface.swap";
+    public const string LoadSpan = "mogface.load";
+    public const string CanaryVersion = "mogface.model.canary_version";
 
     public static readonly string[] Stages = ["decode", "preprocess", "inference", "postprocess"];
 
