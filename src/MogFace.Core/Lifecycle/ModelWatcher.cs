@@ -291,9 +291,10 @@ internal sealed class ModelWatcher : BackgroundService
             FaceModel? canary = null;
             if (target.Canary is not null)
                 canary = _host.Find(target.Canary) ?? (loadedCanary = await LoadAsync(target.Canary, cancellationToken));
+            // Counted just before the switch: whoever sees the new version served also sees the swap in the stats.
+            _metrics.RecordSwap(Stopwatch.GetElapsedTime(started));
             _host.Swap(active, canary, target.CanaryPercent);
             loadedActive = loadedCanary = null; // the host owns them now
-            _metrics.RecordSwap(Stopwatch.GetElapsedTime(started));
             _cache.Prune(CachedInUse());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
