@@ -204,6 +204,11 @@ var appSettings = [
     name: 'MogFace__IngestionRetryDelay'
     value: '00:00:02'
   }
+  {
+    // /api/health/ready answers 503 once the registry has not answered for this long (the readiness probe).
+    name: 'MogFace__RegistryStaleAfter'
+    value: '00:02:00'
+  }
   // Two blob triggers share one handler: in Azure the Event Grid one (can wake the app from zero), the
   // polling one only locally (Azurite has no Event Grid).
   {
@@ -285,9 +290,40 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             cpu: json(replicaSizes[workloadProfileType].cpu)
             memory: replicaSizes[workloadProfileType].memory
           }
-          // No readiness probe on /api/health on purpose: it answers 503 until a model is loaded, and an
-          // unready replica gets no traffic - including the Event Grid webhook that would ingest the first
-          // model. Functions on Container Apps derives scale rules from the triggers itself.
+          // Probes on the app's own routes (src/MogFace.Core/Http/HealthProbesHandler.cs). Liveness asks only
+          // whether the process answers, so a replica loading a model or cut off from storage is not restarted.
+          // Readiness is 503 while a replica loads the active version or has not reached the registry for
+          // MogFace__RegistryStaleAfter (2 min), and 200 while the registry holds no version at all: an unready
+          // replica gets no traffic - including the Event Grid webhook and the admin upload that would
+          // register the first model - so a fresh deployment must be ready before it has a model.
+          // /api/health keeps answering 503 until a model is loaded, as before; it is not a probe.
+          // The startup probe covers the Functions host's cold start (up to 110 s) before liveness counts.
+          // Functions on Container Apps derives scale rules from the triggers itself.
+          probes: [
+            {
+              type: 'Startup'
+              httpGet: { path: '/api/health/live', port: targetPort }
+              initialDelaySeconds: 10
+              periodSeconds: 10
+              failureThreshold: 10
+              timeoutSeconds: 3
+            }
+            {
+              type: 'Liveness'
+              httpGet: { path: '/api/health/live', port: targetPort }
+              periodSeconds: 15
+              failureThreshold: 3
+              timeoutSeconds: 5
+            }
+            {
+              type: 'Readiness'
+              httpGet: { path: '/api/health/ready', port: targetPort }
+              periodSeconds: 5
+              failureThreshold: 3
+              successThreshold: 1
+              timeoutSeconds: 3
+            }
+          ]
         }
       ]
       scale: {

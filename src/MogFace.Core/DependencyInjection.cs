@@ -32,6 +32,7 @@ public static class DependencyInjection
         services.AddOptions<MogFaceOptions>()
             .Bind(configuration.GetSection(MogFaceOptions.Section))
             .Validate(o => o.PollInterval > TimeSpan.Zero, "MogFace:PollInterval must be positive.")
+            .Validate(o => o.RegistryStaleAfter > TimeSpan.Zero, "MogFace:RegistryStaleAfter must be positive.")
             .Validate(o => o.MaxModelBytes > 0, "MogFace:MaxModelBytes must be positive.")
             .Validate(o => o.IngestionRetries >= 0 && o.IngestionRetryDelay > TimeSpan.Zero,
                 "MogFace:IngestionRetries must be >= 0 and MogFace:IngestionRetryDelay positive.")
@@ -69,9 +70,13 @@ public static class DependencyInjection
         services.TryAddSingleton<PointerHealth>();
         services.TryAddSingleton<ModelWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelWatcher>());
+        services.TryAddSingleton<IReadiness, InstanceReadiness>();
         services.TryAddSingleton<IWeightsIngestion, WeightsIngestion>();
         services.TryAddSingleton<IngestionRetry>();
         services.TryAddSingleton<IModelAdmin, ModelAdmin>();
+        services.TryAddSingleton<AsyncUploads>();
+        services.TryAddSingleton<IAsyncUploads>(sp => sp.GetRequiredService<AsyncUploads>());
+        services.AddHostedService(sp => sp.GetRequiredService<AsyncUploads>());
         return services;
     }
 }

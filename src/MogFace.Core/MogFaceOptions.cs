@@ -52,6 +52,12 @@ public sealed class MogFaceOptions
     /// <summary>First delay of those retries (doubles each time, jittered; default 2 s).</summary>
     public TimeSpan IngestionRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long the registry may go unanswered before <c>/api/health/ready</c> answers 503 (default 2 min). Generous
+    /// on purpose: a storage outage reaches every replica at once, and the loaded models keep serving through it.
+    /// </summary>
+    public TimeSpan RegistryStaleAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     public ImageLimits ImageLimits => new() { MaxBytes = MaxImageBytes, MaxPixels = MaxImagePixels };
 
     public InferenceOptions Inference => new() { ExecutionProvider = ExecutionProvider, IntraOpThreads = IntraOpThreads };

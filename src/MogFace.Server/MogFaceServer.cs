@@ -4,6 +4,7 @@ using MogFace.Core;
 using MogFace.Core.Http;
 using MogFace.Core.Telemetry;
 using MogFace.Core.OperatorConsole;
+using OpenTelemetry.Metrics;
 
 namespace MogFace.Server;
 
@@ -30,6 +31,10 @@ public static class MogFaceServer
         builder.Services.AddMogFaceCore(builder.Configuration);
         builder.Services.AddMogFaceHttp(builder.Configuration);
         builder.Services.AddMogFaceTelemetry(builder.Configuration);
+        // Prometheus text at /metrics: the MogFace meter, and ASP.NET Core's own http.server.request.duration.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ServiceStats.MeterName, "Microsoft.AspNetCore.Hosting")
+            .AddPrometheusExporter());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<WeightsContainerScan>();
         return builder;
@@ -44,6 +49,7 @@ public static class MogFaceServer
             app.Logger.LogWarning("No MogFace:AdminKey configured: the /api/models admin routes refuse every request");
         app.UseStatusCodePages();
         app.MapMogFaceApi();
+        app.MapPrometheusScrapingEndpoint(); // GET /metrics, anonymous like health (the server binds loopback by default)
         app.MapMogFaceConsole(); // the operator console at / and /console/ (anonymous; it asks for keys itself)
         return app;
     }

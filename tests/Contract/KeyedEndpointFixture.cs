@@ -30,7 +30,7 @@ public abstract class KeyedEndpointFixture : IKeyedEndpointFixture, IAsyncLifeti
 
     protected abstract Task<IServiceEndpoint> StartEndpointAsync(AzuriteFixture azurite, string functionKey, string adminKey);
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Azurite.InitializeAsync();
         _endpoint = await StartEndpointAsync(Azurite, ContractKeys.Function, ContractKeys.Admin);

@@ -30,7 +30,7 @@ public sealed class FunctionsMetadataTests
     public void Every_function_is_there_and_nothing_else()
     {
         Assert.Equal(
-            ["ActivateModel", "ClearCanary", "Console", "Detect", "Health", "IngestWeightsBlob", "IngestWeightsEventGrid", "ListModels", "RollbackModel", "SetCanary", "UploadModel"],
+            ["ActivateModel", "ClearCanary", "Console", "Detect", "GetUpload", "Health", "IngestWeightsBlob", "IngestWeightsEventGrid", "ListModels", "Live", "PromoteCanary", "Ready", "RollbackModel", "SetCanary", "UploadModel"],
             Functions.Keys.Order().ToArray());
     }
 

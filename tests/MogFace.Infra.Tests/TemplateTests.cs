@@ -70,6 +70,23 @@ public sealed class TemplateTests(CompiledTemplateFixture fixture)
     }
 
     [Fact]
+    public void FunctionApp_ProbesLivenessAndReadinessOnTheAppsOwnRoutes()
+    {
+        var (_, app) = Main.Single("Microsoft.App/containerApps");
+        var container = Assert.Single(app["properties"]!["template"]!["containers"]!.AsArray())!;
+        var probes = container["probes"]!.AsArray().ToDictionary(p => (string)p!["type"]!, p => p!);
+        Assert.Equal(["Liveness", "Readiness", "Startup"], probes.Keys.Order());
+        Assert.Equal("/api/health/live", (string?)probes["Liveness"]["httpGet"]!["path"]);
+        Assert.Equal("/api/health/live", (string?)probes["Startup"]["httpGet"]!["path"]);
+        Assert.Equal("/api/health/ready", (string?)probes["Readiness"]["httpGet"]!["path"]);
+        var ingressPort = app["properties"]!["configuration"]!["ingress"]!["targetPort"]!.ToJsonString();
+        Assert.All(probes.Values, p => Assert.Equal(ingressPort, p["httpGet"]!["port"]!.ToJsonString()));
+        // The plain health route answers 503 until a model is loaded: as a probe it would keep a fresh
+        // deployment from ever receiving the upload of its first model.
+        Assert.DoesNotContain(probes.Values, p => (string?)p["httpGet"]!["path"] == "/api/health");
+    }
+
+    [Fact]
     public void FunctionApp_UsesIdentityBasedHostStorage()
     {
         var env = ContainerEnv();

@@ -19,3 +19,22 @@ public sealed class ServerKeysTests(KeyedServerFixture fixture) : KeysContract(f
     protected override async Task<IServiceEndpoint> StartAsync(AzuriteFixture azurite, string? functionKey, string? adminKey) =>
         await ServerInstance.StartAsync(azurite, functionKey, adminKey);
 }
+
+[Collection(KeyedServerCollection.Name)]
+public sealed class ServerHealthProbesTests(KeyedServerFixture fixture) : HealthProbesContract(fixture)
+{
+    protected override async Task<IServiceEndpoint> StartAsync(AzuriteFixture azurite) =>
+        await ServerInstance.StartAsync(azurite, ContractKeys.Function, ContractKeys.Admin);
+}
+
+[Collection(KeyedServerCollection.Name)]
+public sealed class ServerAsyncUploadTests(KeyedServerFixture fixture) : AsyncUploadContract(fixture);
+
+/// <summary>A server of its own with two versions: the lifecycle tests move its pointer.</summary>
+public sealed class ServerTwoVersionFixture : TwoVersionEndpointFixture
+{
+    protected override async Task<IServiceEndpoint> StartEndpointAsync(AzuriteFixture azurite, string functionKey, string adminKey) =>
+        await ServerInstance.StartAsync(azurite, functionKey, adminKey);
+}
+
+public sealed class ServerVersionLifecycleTests(ServerTwoVersionFixture fixture) : VersionLifecycleContract(fixture), IClassFixture<ServerTwoVersionFixture>;

@@ -7,7 +7,7 @@ using MogFace.Core;
 namespace MogFace.Cli.Commands;
 
 /// <summary>
-/// <c>mogface models list|activate &lt;v&gt;|rollback|canary &lt;v&gt; &lt;percent&gt;|canary --off</c> against the admin
+/// <c>mogface models list|activate &lt;v&gt;|rollback|canary &lt;v&gt; &lt;percent&gt;|canary --off|canary --promote</c> against the admin
 /// API (<c>--url</c> / $MOGFACE_URL, default http://127.0.0.1:7071; <c>--key</c> / $MOGFACE_ADMIN_KEY).
 /// Prints the JSON answer; a problem+json answer becomes one error line and exit code 2.
 /// </summary>
@@ -39,15 +39,21 @@ internal static class ModelsCommand
         var canaryVersion = new Argument<string?>("version") { Arity = ArgumentArity.ZeroOrOne, Description = "The canary version." };
         var percent = new Argument<int?>("percent") { Arity = ArgumentArity.ZeroOrOne, Description = "Share of clients, 1..100." };
         var off = new Option<bool>("--off") { Description = "End the canary." };
-        var canary = new Command("canary", "Start (version percent) or end (--off) a canary split.") { canaryVersion, percent, off };
+        var promote = new Option<bool>("--promote") { Description = "Make the canary the active version and end the split." };
+        var canary = new Command("canary", "Start (version percent), end (--off) or promote (--promote) a canary split.") { canaryVersion, percent, off, promote };
         canary.SetAction((parse, ct) => CommandRunner.RunAsync(() =>
         {
-            if (parse.GetValue(off))
-                return SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Delete, "api/models/canary", null, ct);
+            const string usage = "usage: mogface models canary <version> <percent> | mogface models canary --off | mogface models canary --promote";
             var v = parse.GetValue(canaryVersion);
             var p = parse.GetValue(percent);
+            if (parse.GetValue(off) && parse.GetValue(promote))
+                throw new CliException(usage);
+            if (parse.GetValue(off))
+                return SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Delete, "api/models/canary", null, ct);
+            if (parse.GetValue(promote))
+                return SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Post, "api/models/canary/promote", null, ct);
             if (string.IsNullOrEmpty(v) || p is null)
-                throw new CliException("usage: mogface models canary <version> <percent> | mogface models canary --off");
+                throw new CliException(usage);
             return SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Put, "api/models/canary", JsonContent.Create(new { version = v, percent = p }), ct);
         }));
 

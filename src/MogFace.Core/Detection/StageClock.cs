@@ -6,6 +6,9 @@ namespace MogFace.Core.Detection;
 public sealed class StageClock
 {
     private readonly long _start = Stopwatch.GetTimestamp();
+
+    /// <summary>Wall-clock start, for trace spans (the durations come from the monotonic clock).</summary>
+    public DateTimeOffset StartedAt { get; } = TimeProvider.System.GetUtcNow();
     public double Decode { get; set; }
     public double Preprocess { get; set; }
     public double Inference { get; set; }

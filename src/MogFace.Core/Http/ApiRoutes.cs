@@ -14,18 +14,26 @@ public static class ApiRoutes
 
     public static readonly ApiRoute Health = new("Health", "GET", "health", KeyLevel.Anonymous,
         "200 {status, modelVersion, instance} once a model is loaded, else 503 with Retry-After.");
+    public static readonly ApiRoute Live = new("Live", "GET", "health/live", KeyLevel.Anonymous,
+        "Liveness probe: 200 while the process answers, whatever the model or the registry.");
+    public static readonly ApiRoute Ready = new("Ready", "GET", "health/ready", KeyLevel.Anonymous,
+        "Readiness probe: 200 when a model is served (or none is registered yet) and the registry answered recently, else 503.");
     public static readonly ApiRoute Detect = new("Detect", "POST", "detect", KeyLevel.Function,
         "Image (raw body or multipart batch) → faces; annotate=true or Accept: image/* → annotated image.");
     public static readonly ApiRoute ListModels = new("ListModels", "GET", "models", KeyLevel.Admin,
         "Pointer, versions, rejected uploads and instances.");
     public static readonly ApiRoute UploadModel = new("UploadModel", "POST", "models", KeyLevel.Admin,
-        "Upload weights (body = .onnx, ?name=): 201 version or 422 reason.");
+        "Upload weights (body = .onnx, ?name=): 201 version or 422 reason; ?async=true: 202 + Location of the upload's status.");
+    public static readonly ApiRoute GetUpload = new("GetUpload", "GET", "models/uploads/{id}", KeyLevel.Admin,
+        "The status of an asynchronous upload: validating, accepted, rejected or failed.");
     public static readonly ApiRoute ActivateModel = new("ActivateModel", "POST", "models/{version}/activate", KeyLevel.Admin,
         "Make a registered version active (roll forward or back).");
     public static readonly ApiRoute RollbackModel = new("RollbackModel", "POST", "models/rollback", KeyLevel.Admin,
         "Active ← previous.");
     public static readonly ApiRoute SetCanary = new("SetCanary", "PUT", "models/canary", KeyLevel.Admin,
         "Route {percent} % of clients to {version}.");
+    public static readonly ApiRoute PromoteCanary = new("PromoteCanary", "POST", "models/canary/promote", KeyLevel.Admin,
+        "The canary becomes the active version and the split ends.");
     public static readonly ApiRoute ClearCanary = new("ClearCanary", "DELETE", "models/canary", KeyLevel.Admin,
         "End the canary split.");
 
@@ -38,7 +46,7 @@ public static class ApiRoutes
 
     /// <summary>The routes both hosts serve under <c>/api</c>.</summary>
     public static IReadOnlyList<ApiRoute> Api { get; } =
-        [Health, Detect, ListModels, UploadModel, ActivateModel, RollbackModel, SetCanary, ClearCanary];
+        [Health, Live, Ready, Detect, ListModels, UploadModel, ActivateModel, RollbackModel, SetCanary, ClearCanary, PromoteCanary, GetUpload];
 
     /// <summary>Every HTTP function of the Functions app.</summary>
     public static IReadOnlyList<ApiRoute> Functions { get; } = [.. Api, Console];

@@ -10,6 +10,7 @@ using Microsoft.Net.Http.Headers;
 using MogFace.Core.Detection;
 using MogFace.Core.Imaging;
 using MogFace.Core.Lifecycle;
+using MogFace.Core.Telemetry;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -18,7 +19,7 @@ namespace MogFace.Core.Http;
 /// <summary>
 /// <c>POST /api/detect</c>: a raw image body (by Content-Type) or multipart/form-data with one or more files
 /// (→ <c>{"results":[…]}</c>). Checks run cheapest first: query (422), Content-Type (415), model loaded
-/// (503), then the body is streamed into a capped pooled buffer (413 as soon as it passes the cap) and
+/// (503; 409 when the request is pinned to a version this instance does not serve), then the body is streamed into a capped pooled buffer (413 as soon as it passes the cap) and
 /// decoded (400/415/422).
 /// </summary>
 public static class DetectHandler
@@ -41,6 +42,7 @@ public static class DetectHandler
         var settings = options.Value;
         var limits = settings.ImageLimits;
         string? servingVersion = null;
+        using var activity = MogFaceTracing.Source.StartActivity(MogFaceTracing.DetectSpan);
         try
         {
             var query = DetectQuery.Parse(request);
@@ -49,7 +51,9 @@ public static class DetectHandler
             if (!multipart)
                 RequireImageType(contentType);
 
-            using var lease = models.TryAcquire(ClientId(request));
+            using var lease = query.Version is { } pinned ? models.TryAcquireVersion(pinned) : models.TryAcquire(ClientId(request));
+            if (lease is null && query.Version is not null && models.IsReady)
+                return Problems.NotLoaded(query.Version, models);
             if (lease is null)
             {
                 metrics.RecordDetectError(null, "not-ready");
@@ -58,6 +62,10 @@ public static class DetectHandler
 
             LiftServerBodyLimit(request.HttpContext, multipart ? limits.MaxBytes * MaxBatchImages + 1024 * 1024 : limits.MaxBytes + 1);
             servingVersion = lease.Model.Version;
+            activity?.SetTag(MogFaceTracing.ModelVersion, servingVersion)
+                .SetTag(MogFaceTracing.Canary, lease.IsCanary)
+                .SetTag(MogFaceTracing.Pinned, query.Version is not null)
+                .SetTag(MogFaceTracing.Instance, models.InstanceId);
             request.HttpContext.Response.Headers[ModelVersionHeader] = servingVersion;
             if (lease.IsCanary)
                 request.HttpContext.Response.Headers[CanaryHeader] = "true";
@@ -90,6 +98,7 @@ public static class DetectHandler
                         using var image = Decode(file.Body, limits, out var clock);
                         var result = lease.Model.Detect(image, query.Options, models.InstanceId, clock);
                         metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
+                        MogFaceTracing.RecordStages(clock.StartedAt, result.TimingsMs, result.Faces.Count);
                         results.Add(result);
                     }
                     catch (ImageInputException ex)
@@ -124,6 +133,7 @@ public static class DetectHandler
             // A server-side failure: counted for the error-rate alert, and answered as problem+json like every
             // other error (never the host's empty 500), without internals beyond the exception type.
             metrics.RecordDetectError(servingVersion, ex.GetType().Name);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             request.HttpContext.RequestServices?.GetService<ILoggerFactory>()?
                 .CreateLogger(typeof(DetectHandler)).LogError(ex, "Detect failed on {Version}", servingVersion);
             return Problems.Create(StatusCodes.Status500InternalServerError, Problems.InternalError,
@@ -148,6 +158,7 @@ public static class DetectHandler
         {
             var result = lease.Model.Detect(image, query.Options, instance, clock);
             metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
+            MogFaceTracing.RecordStages(clock.StartedAt, result.TimingsMs, result.Faces.Count);
             if (!query.Annotate)
                 return SerializedJson(result);
 

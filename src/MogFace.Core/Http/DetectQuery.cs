@@ -5,8 +5,9 @@ using MogFace.Core.Detection;
 
 namespace MogFace.Core.Http;
 
-/// <summary>What a detect request asks for, from its query string and Accept header (422 when invalid).</summary>
-public sealed record DetectQuery(DetectionOptions Options, bool Annotate, string? AnnotateMediaType)
+/// <summary>What a detect request asks for, from its query string and headers (422 when invalid).</summary>
+/// <param name="Version">The version the request is pinned to (<c>?version=</c> or the <c>X-Model-Version</c> request header), else null.</param>
+public sealed record DetectQuery(DetectionOptions Options, bool Annotate, string? AnnotateMediaType, string? Version = null)
 {
     public static DetectQuery Parse(HttpRequest request)
     {
@@ -34,7 +35,22 @@ public sealed record DetectQuery(DetectionOptions Options, bool Annotate, string
             throw HttpProblemException.Invalid(problem);
 
         var accepted = AcceptedImageType(request);
-        return new DetectQuery(options, annotate || accepted is not null, accepted);
+        return new DetectQuery(options, annotate || accepted is not null, accepted, PinnedVersion(request));
+    }
+
+    /// <summary>
+    /// The same header that names the answering version on a response pins a request when sent; with the query
+    /// parameter as well, both must agree.
+    /// </summary>
+    private static string? PinnedVersion(HttpRequest request)
+    {
+        string? fromQuery = request.Query.TryGetValue("version", out var q) ? q.ToString() : null;
+        string? fromHeader = request.Headers.TryGetValue(DetectHandler.ModelVersionHeader, out var h) ? h.ToString() : null;
+        if (fromQuery is not null && string.IsNullOrWhiteSpace(fromQuery) || fromHeader is not null && string.IsNullOrWhiteSpace(fromHeader))
+            throw HttpProblemException.Invalid("version must name a model version; got an empty value.");
+        if (fromQuery is not null && fromHeader is not null && !string.Equals(fromQuery, fromHeader, StringComparison.Ordinal))
+            throw HttpProblemException.Invalid($"version '{fromQuery}' and the {DetectHandler.ModelVersionHeader} header '{fromHeader}' disagree; send one.");
+        return fromQuery ?? fromHeader;
     }
 
     /// <summary>An optional integer query parameter (422 naming <paramref name="expected"/> when it is not one).</summary>

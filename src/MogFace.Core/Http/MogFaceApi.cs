@@ -10,6 +10,8 @@ public static class MogFaceApi
     private static readonly Dictionary<string, Delegate> Handlers = new()
     {
         [ApiRoutes.Health.Name] = HealthHandler.Handle,
+        [ApiRoutes.Live.Name] = HealthProbesHandler.Live,
+        [ApiRoutes.Ready.Name] = HealthProbesHandler.Ready,
         [ApiRoutes.Detect.Name] = DetectHandler.HandleAsync,
         [ApiRoutes.ListModels.Name] = ModelsHandlers.ListAsync,
         [ApiRoutes.UploadModel.Name] = ModelsHandlers.UploadAsync,
@@ -17,6 +19,8 @@ public static class MogFaceApi
         [ApiRoutes.RollbackModel.Name] = ModelsHandlers.RollbackAsync,
         [ApiRoutes.SetCanary.Name] = ModelsHandlers.SetCanaryAsync,
         [ApiRoutes.ClearCanary.Name] = ModelsHandlers.ClearCanaryAsync,
+        [ApiRoutes.PromoteCanary.Name] = ModelsHandlers.PromoteCanaryAsync,
+        [ApiRoutes.GetUpload.Name] = ModelsHandlers.GetUploadAsync,
     };
 
     public static RouteGroupBuilder MapMogFaceApi(this IEndpointRouteBuilder app)

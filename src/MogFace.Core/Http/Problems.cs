@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using MogFace.Core.Imaging;
+using MogFace.Core.Lifecycle;
 
 namespace MogFace.Core.Http;
 
@@ -27,6 +28,10 @@ public static class Problems
 
     /// <summary>models/pointer.json does not parse: activate a version to replace it.</summary>
     public const string PointerUnreadable = "pointer-unreadable";
+    public const string VersionNotLoaded = "version-not-loaded";
+    public const string CanaryIsActive = "canary-is-active";
+    public const string NoCanary = "no-canary";
+    public const string UploadNotFound = "upload-not-found";
 
     public static IResult Create(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {
@@ -47,7 +52,7 @@ public static class Problems
     /// <summary>503 before the first model is loaded, with <c>Retry-After</c>.</summary>
     public static IResult NotReady(HttpContext context, TimeSpan retryAfter, string? instance)
     {
-        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
         return Create(StatusCodes.Status503ServiceUnavailable, ModelNotReady,
             "No model is loaded yet on this instance; retry shortly.",
             new Dictionary<string, object?> { ["instance"] = instance });
@@ -69,6 +74,19 @@ public static class Problems
             return inner.ExecuteAsync(httpContext);
         }
     }
+
+    /// <summary>409 for a request pinned to a version this instance does not serve; names what it does serve.</summary>
+    public static IResult NotLoaded(string version, IModelProvider models)
+    {
+        var loaded = models.LoadedVersions;
+        return Create(StatusCodes.Status409Conflict, VersionNotLoaded,
+            $"Version '{version}' is not loaded on this instance; it serves {string.Join(", ", loaded)}. Pin to one of those, make it the active or canary version, or send the request unpinned.",
+            new Dictionary<string, object?> { ["loaded"] = loaded, ["canary"] = models.Canary?.Version, ["instance"] = models.InstanceId });
+    }
+
+    /// <summary>A <c>Retry-After</c> value in whole seconds, at least 1.</summary>
+    public static string RetryAfterSeconds(TimeSpan retryAfter) =>
+        Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static IResult From(HttpProblemException ex) => Create(ex.Status, ex.Code, ex.Message);
 

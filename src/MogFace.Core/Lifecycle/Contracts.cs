@@ -34,6 +34,15 @@ public interface IModelProvider
     /// <summary>Leases the active model whatever the canary split (health, probes). Null before the first load.</summary>
     ModelLease? TryAcquireActive();
 
+    /// <summary>
+    /// Leases <paramref name="version"/> when this instance serves it now (as active or canary), whatever the
+    /// split: a request pinned to a version. Null when it is not loaded here.
+    /// </summary>
+    ModelLease? TryAcquireVersion(string version);
+
+    /// <summary>The versions this instance serves now (active first, then the canary).</summary>
+    IReadOnlyList<string> LoadedVersions { get; }
+
     /// <summary>The canary version and its share of clients, when a canary runs.</summary>
     CanarySplit? Canary { get; }
 }
@@ -72,12 +81,19 @@ public interface IModelAdmin
 
     /// <exception cref="ArgumentOutOfRangeException">Percent outside 1..100.</exception>
     /// <exception cref="VersionNotFoundException">No such registered version.</exception>
+    /// <exception cref="CanaryIsActiveException">The version is the active one.</exception>
     Task<PointerDocument> SetCanaryAsync(string version, int percent, CancellationToken cancellationToken);
 
     Task<PointerDocument> ClearCanaryAsync(CancellationToken cancellationToken);
 
     /// <exception cref="InvalidOperationException">No canary is running.</exception>
     Task<PointerDocument> PromoteCanaryAsync(CancellationToken cancellationToken);
+}
+
+public sealed class CanaryIsActiveException(string version)
+    : Exception($"Version '{version}' is the active version; a canary must be another version.")
+{
+    public string Version { get; } = version;
 }
 
 public sealed class VersionNotFoundException(string version)

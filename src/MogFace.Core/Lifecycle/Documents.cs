@@ -48,6 +48,30 @@ public sealed record InstanceHeartbeat
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
+/// <summary>
+/// <c>models/uploads/&lt;id&gt;.json</c>: an upload sent with <c>?async=true</c>, kept in the registry so any instance
+/// answers <c>GET /api/models/uploads/{id}</c>. <see cref="State"/>: validating, accepted, rejected, or failed
+/// (storage was unavailable: nothing was recorded, send it again).
+/// </summary>
+public sealed record UploadStatus
+{
+    public const string Validating = "validating";
+    public const string Accepted = "accepted";
+    public const string Rejected = "rejected";
+    public const string Failed = "failed";
+
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string State { get; init; }
+    public string? Version { get; init; }
+    public bool? AlreadyRegistered { get; init; }
+    public string? Code { get; init; }
+    public string? Reason { get; init; }
+    public string? Instance { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
 /// <summary>What <c>GET /api/models</c> returns.</summary>
 public sealed record RegistryView(
     PointerDocument? Pointer,

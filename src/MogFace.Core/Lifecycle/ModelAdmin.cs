@@ -38,6 +38,9 @@ internal sealed class ModelAdmin(ModelRegistry registry) : IModelAdmin
         {
             if (pointer.Active is null)
                 throw new InvalidOperationException("There is no active version to run a canary against.");
+            // A canary of the active version splits nothing: every request would meet the same model.
+            if (pointer.Active == version)
+                throw new CanaryIsActiveException(version);
             if (pointer.Canary == new CanarySplit(version, percent))
                 return null;
             return pointer with { Canary = new CanarySplit(version, percent), Reason = $"canary {version} at {percent}%" };

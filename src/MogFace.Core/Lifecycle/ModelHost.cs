@@ -49,23 +49,27 @@ internal sealed class ModelHost : IModelProvider, IDisposable
     public event Action<string>? ModelDisposed;
 
     public ModelLease? TryAcquire(string? clientId) =>
-        Acquire(set => set.Canary is not null && CanaryRouter.RoutesToCanary(clientId, set.CanaryPercent));
+        Acquire(set => set.Canary is not null && CanaryRouter.RoutesToCanary(clientId, set.CanaryPercent) ? set.Canary : set.Active);
 
-    public ModelLease? TryAcquireActive() => Acquire(_ => false);
+    public ModelLease? TryAcquireActive() => Acquire(set => set.Active);
+
+    public ModelLease? TryAcquireVersion(string version) =>
+        Acquire(set => set.Active?.Version == version ? set.Active : set.Canary?.Version == version ? set.Canary : null);
+
+    public IReadOnlyList<string> LoadedVersions => Current.Versions;
 
     public CanarySplit? Canary => Current is { CanaryVersion: { } version } set ? new CanarySplit(version, set.CanaryPercent) : null;
 
-    private Lease? Acquire(Func<ModelSet, bool> routeToCanary)
+    private Lease? Acquire(Func<ModelSet, RetainedModel?> choose)
     {
         while (true)
         {
             var set = Volatile.Read(ref _set);
-            if (set.Active is null)
+            var chosen = choose(set);
+            if (chosen is null)
                 return null;
-            var canary = routeToCanary(set);
-            var chosen = canary ? set.Canary! : set.Active;
             if (chosen.TryRetain())
-                return new Lease(chosen, canary);
+                return new Lease(chosen, ReferenceEquals(chosen, set.Canary));
             // Retired and fully released between reading the set and retaining it: the set has been replaced
             // before the retirement, so reading it again finds the newer model.
         }

@@ -9,6 +9,7 @@ using MogFace.Core.Families;
 using MogFace.Core.Inference;
 using MogFace.Core.Lifecycle.Probe;
 using MogFace.Core.Storage;
+using MogFace.Core.Telemetry;
 using Polly;
 using Polly.Retry;
 
@@ -101,6 +102,26 @@ internal sealed class ModelWatcher : BackgroundService
 
     /// <summary>Failed attempts to apply a pointer (each one retried).</summary>
     public long ApplyFailures => Interlocked.Read(ref _applyFailures);
+
+    /// <summary>When the registry last answered a poll (null before the first answer); readiness reads it.</summary>
+    public DateTimeOffset? LastRegistryContact
+    {
+        get
+        {
+            lock (_gate)
+                return _lastPoll;
+        }
+    }
+
+    /// <summary>The active version of the newest pointer read (null while the registry has none).</summary>
+    public string? PointerActive
+    {
+        get
+        {
+            lock (_gate)
+                return _latest.Active;
+        }
+    }
 
     /// <summary>
     /// Completes when the poller waits for its next poll with its timer registered (at once if it does now),
@@ -288,6 +309,10 @@ internal sealed class ModelWatcher : BackgroundService
     {
         if (target.Active is null || _host.Current.Serves(target))
             return;
+        using var activity = MogFaceTracing.Source.StartActivity(MogFaceTracing.SwapSpan);
+        activity?.SetTag(MogFaceTracing.ModelVersion, target.Active)
+            .SetTag(MogFaceTracing.CanaryVersion, target.Canary)
+            .SetTag(MogFaceTracing.Instance, _host.InstanceId);
         var started = Stopwatch.GetTimestamp();
         FaceModel? loadedActive = null, loadedCanary = null;
         try
@@ -296,9 +321,10 @@ internal sealed class ModelWatcher : BackgroundService
             FaceModel? canary = null;
             if (target.Canary is not null)
                 canary = _host.Find(target.Canary) ?? (loadedCanary = await LoadAsync(target.Canary, cancellationToken));
+            // Counted just before the switch: whoever sees the new version served also sees the swap in the stats.
+            _metrics.RecordSwap(Stopwatch.GetElapsedTime(started));
             _host.Swap(active, canary, target.CanaryPercent);
             loadedActive = loadedCanary = null; // the host owns them now
-            _metrics.RecordSwap(Stopwatch.GetElapsedTime(started));
             _cache.Prune(CachedInUse());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -306,6 +332,7 @@ internal sealed class ModelWatcher : BackgroundService
             Interlocked.Increment(ref _applyFailures);
             _applyError = $"loading {target.Active}{(target.Canary is null ? "" : $" / canary {target.Canary}")}: {FirstLine(ex.Message)}";
             _metrics.RecordSwapFailure(ex.GetType().Name);
+            activity?.SetStatus(ActivityStatusCode.Error, _applyError);
             await WriteHeartbeatAsync(cancellationToken);
             ApplyFailed?.Invoke(ex);
             throw;
@@ -320,18 +347,24 @@ internal sealed class ModelWatcher : BackgroundService
     /// <summary>Download (verified cache), load with the configured provider, warm up.</summary>
     private async Task<FaceModel> LoadAsync(string version, CancellationToken cancellationToken)
     {
+        using var load = MogFaceTracing.Source.StartActivity(MogFaceTracing.LoadSpan)?.SetTag(MogFaceTracing.ModelVersion, version);
         var record = await _registry.GetVersionAsync(version, cancellationToken) ?? throw new VersionNotFoundException(version);
         _shaByVersion[version] = record.Sha256;
-        var path = await _cache.EnsureAsync(record.Sha256,
-            (stream, token) => _registry.DownloadModelAsync(version, stream, token), cancellationToken);
+        string path;
+        using (MogFaceTracing.Source.StartActivity("mogface.download"))
+            path = await _cache.EnsureAsync(record.Sha256,
+                (stream, token) => _registry.DownloadModelAsync(version, stream, token), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
 
         var started = Stopwatch.GetTimestamp();
-        var model = FaceModel.Load(_sessions, path, record.Manifest, version);
+        FaceModel model;
+        using (MogFaceTracing.Source.StartActivity("mogface.session"))
+            model = FaceModel.Load(_sessions, path, record.Manifest, version);
         _metrics.RecordLoad(version, Stopwatch.GetElapsedTime(started));
         try
         {
             // Warm-up: the first runs of a session allocate its arenas; no request should pay for that.
+            using var warmup = MogFaceTracing.Source.StartActivity("mogface.warmup");
             started = Stopwatch.GetTimestamp();
             var problem = model.Pipeline.SmokeTest();
             if (problem is not null)

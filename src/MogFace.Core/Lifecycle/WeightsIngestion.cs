@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MogFace.Core.Families;
 using MogFace.Core.Storage;
+using MogFace.Core.Telemetry;
 
 namespace MogFace.Core.Lifecycle;
 
@@ -69,6 +70,16 @@ internal sealed class WeightsIngestion(
         RejectAsync(ModelVersion.SafeName(blobName), blobName, code, reason, null, size, cancellationToken);
 
     public async Task<IngestionOutcome> IngestAsync(string blobName, Stream content, ModelManifest? manifest, CancellationToken cancellationToken)
+    {
+        using var activity = MogFaceTracing.Source.StartActivity(MogFaceTracing.IngestSpan);
+        activity?.SetTag(MogFaceTracing.WeightsBlob, blobName);
+        var outcome = await IngestCoreAsync(blobName, content, manifest, cancellationToken);
+        activity?.SetTag(MogFaceTracing.ModelVersion, outcome.Version)
+            .SetTag(MogFaceTracing.Outcome, outcome.Accepted ? "accepted" : outcome.Code);
+        return outcome;
+    }
+
+    private async Task<IngestionOutcome> IngestCoreAsync(string blobName, Stream content, ModelManifest? manifest, CancellationToken cancellationToken)
     {
         var name = ModelVersion.SafeName(blobName);
         try

@@ -45,6 +45,7 @@ internal sealed class ModelRegistry(
     /// <summary>What every rejection record of <paramref name="blobName"/> starts with.</summary>
     public static string RejectionPrefix(string blobName) =>
         $"rejected/{ModelVersion.SafeName(blobName)}-{ModelVersion.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(blobName))[..8]}-";
+    public static string UploadBlob(string id) => $"uploads/{id}.json";
     public static string HeartbeatBlob(string instanceId) => $"instances/{instanceId.Replace('/', '-')}.json";
 
     /// <summary>Creates both containers when missing (once per process, again after a write finds them gone).</summary>
@@ -251,6 +252,14 @@ internal sealed class ModelRegistry(
         var records = await ReadAllAsync<InstanceHeartbeat>(await CollectAsync("instances/", cancellationToken), cancellationToken);
         return records.OrderBy(r => r.InstanceId, StringComparer.Ordinal).ToList();
     }
+
+    // ---------------------------------------------------------------- asynchronous uploads
+
+    public Task WriteUploadAsync(UploadStatus status, CancellationToken cancellationToken) =>
+        WriteAsync(UploadBlob(status.Id), status, cancellationToken);
+
+    public async Task<UploadStatus?> GetUploadAsync(string id, CancellationToken cancellationToken) =>
+        await ReadAsync<UploadStatus>(UploadBlob(id), cancellationToken);
 
     // ---------------------------------------------------------------- weights container
 

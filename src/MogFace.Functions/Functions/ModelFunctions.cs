@@ -8,7 +8,7 @@ using MogFace.Core.Lifecycle;
 namespace MogFace.Functions.Functions;
 
 /// <summary>The admin routes under <c>/api/models</c> (admin key, checked by <c>ApiKeyMiddleware</c>, not the host).</summary>
-public sealed class ModelFunctions(IModelAdmin admin, IWeightsIngestion ingestion, IOptions<MogFaceOptions> options)
+public sealed class ModelFunctions(IModelAdmin admin, IWeightsIngestion ingestion, IAsyncUploads uploads, IOptions<MogFaceOptions> options)
 {
     [Function("ListModels")]
     public Task<IResult> List(
@@ -20,7 +20,14 @@ public sealed class ModelFunctions(IModelAdmin admin, IWeightsIngestion ingestio
     public Task<IResult> Upload(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        ModelsHandlers.UploadAsync(request, ingestion, options, cancellationToken);
+        ModelsHandlers.UploadAsync(request, ingestion, uploads, options, cancellationToken);
+
+    [Function("GetUpload")]
+    public Task<IResult> GetUpload(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/uploads/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        ModelsHandlers.GetUploadAsync(id, uploads, cancellationToken);
 
     [Function("ActivateModel")]
     public Task<IResult> Activate(
@@ -46,4 +53,10 @@ public sealed class ModelFunctions(IModelAdmin admin, IWeightsIngestion ingestio
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "models/canary")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ModelsHandlers.ClearCanaryAsync(admin, cancellationToken);
+
+    [Function("PromoteCanary")]
+    public Task<IResult> PromoteCanary(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/canary/promote")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        ModelsHandlers.PromoteCanaryAsync(admin, cancellationToken);
 }

@@ -58,21 +58,3 @@ public class PublishCommandTests(AzuriteFixture azurite)
         Assert.True(keyed.CanGenerateAccountSasUri);
     }
 }
-
-public class ModelsCommandTests
-{
-    [Fact]
-    public async Task An_unreachable_service_fails_with_a_message()
-    {
-        var r = await CliProcess.RunAsync("models", "list", "--url", "http://127.0.0.1:9");
-        Assert.Equal(2, r.ExitCode);
-        Assert.StartsWith("error:", r.Stderr.Trim());
-    }
-
-    [Fact]
-    public async Task Canary_needs_a_percent_or_off()
-    {
-        var r = await CliProcess.RunAsync("models", "canary", "v1", "--url", "http://127.0.0.1:9");
-        Assert.NotEqual(0, r.ExitCode);
-    }
-}

@@ -61,6 +61,7 @@ public sealed class AdminTests(AzuriteFixture azurite) : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Admin.SetCanaryAsync(_front, 0, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Admin.SetCanaryAsync(_front, 101, CancellationToken.None));
         await Assert.ThrowsAsync<VersionNotFoundException>(() => Admin.SetCanaryAsync("nope-000000000000", 5, CancellationToken.None));
+        Assert.Equal(_back, (await Assert.ThrowsAsync<CanaryIsActiveException>(() => Admin.SetCanaryAsync(_back, 5, CancellationToken.None))).Version);
         await Assert.ThrowsAsync<InvalidOperationException>(() => Admin.PromoteCanaryAsync(CancellationToken.None));
 
         var pointer = await Admin.SetCanaryAsync(_front, 10, CancellationToken.None);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MogFace.Core.Telemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace MogFace.Core.Tests.Telemetry;
 
@@ -19,6 +20,7 @@ public class TelemetryExtensionsTests
     {
         using var provider = Build(new() { [TelemetryExtensions.ConnectionStringKey] = "" });
         Assert.Null(provider.GetService<MeterProvider>());
+        Assert.Null(provider.GetService<TracerProvider>());
     }
 
     [Fact]
@@ -29,6 +31,15 @@ public class TelemetryExtensionsTests
             [TelemetryExtensions.ConnectionStringKey] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/",
         });
         Assert.NotNull(provider.GetService<MeterProvider>());
+        Assert.NotNull(provider.GetService<TracerProvider>());
+    }
+
+    [Fact]
+    public void With_an_otlp_endpoint_metrics_and_traces_are_exported()
+    {
+        using var provider = Build(new() { [TelemetryExtensions.OtlpEndpointKey] = "http://127.0.0.1:4317" });
+        Assert.NotNull(provider.GetService<MeterProvider>());
+        Assert.NotNull(provider.GetService<TracerProvider>());
     }
 
     [Theory]

@@ -55,3 +55,22 @@ public sealed class FunctionsHostKeysTests(KeyedFunctionsHostFixture fixture) : 
         }
     }
 }
+
+[Collection(KeyedFunctionsHostCollection.Name)]
+public sealed class FunctionsHostHealthProbesTests(KeyedFunctionsHostFixture fixture) : HealthProbesContract(fixture)
+{
+    protected override async Task<IServiceEndpoint> StartAsync(AzuriteFixture azurite) =>
+        await FunctionsHostProcess.StartAsync(azurite, ContractKeys.Function, ContractKeys.Admin);
+}
+
+[Collection(KeyedFunctionsHostCollection.Name)]
+public sealed class FunctionsHostAsyncUploadTests(KeyedFunctionsHostFixture fixture) : AsyncUploadContract(fixture);
+
+/// <summary>A Functions host of its own with two versions: the lifecycle tests move its pointer.</summary>
+public sealed class FunctionsHostTwoVersionFixture : TwoVersionEndpointFixture
+{
+    protected override async Task<IServiceEndpoint> StartEndpointAsync(AzuriteFixture azurite, string functionKey, string adminKey) =>
+        await FunctionsHostProcess.StartAsync(azurite, functionKey, adminKey);
+}
+
+public sealed class FunctionsHostVersionLifecycleTests(FunctionsHostTwoVersionFixture fixture) : VersionLifecycleContract(fixture), IClassFixture<FunctionsHostTwoVersionFixture>;

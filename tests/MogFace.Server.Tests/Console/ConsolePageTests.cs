@@ -10,7 +10,7 @@ namespace MogFace.Server.Tests.Console;
 
 /// <summary>
 /// The operator console in Debian's chromium against the real server and Azurite: detect a real photo, hot-swap
-/// weights uploaded through the page, roll back, canary, a wrong key, and the status charts. Tests run in name
+/// weights uploaded through the page, roll back, canary and its promotion, a wrong key, and the status charts. Tests run in name
 /// order (the pointer changes step by step) and each takes a screenshot of its tab.
 /// </summary>
 [Collection(ConsoleBrowserCollection.Name)]
@@ -121,6 +121,19 @@ public sealed class ConsolePageTests(ConsoleBrowserFixture fixture)
 
         await page.ClickAsync("#canary-clear");
         await Expect(page.Locator("#models-canary")).ToHaveTextAsync("off");
+        await Expect(page.Locator("#canary-promote")).ToBeDisabledAsync();
+
+        // Promote: a canary again, then the button makes it the active version and ends the split.
+        await page.ClickAsync("#canary-set");
+        await Expect(page.Locator("#models-canary")).ToHaveTextAsync(FrontVersion + " @ 25 %");
+        await page.ClickAsync("#canary-promote");
+        await Expect(page.Locator("#action-message")).ToContainTextAsync("Canary promoted: active is now " + FrontVersion);
+        await Expect(page.Locator("#models-canary")).ToHaveTextAsync("off");
+        await Expect(page.Locator("#models-active")).ToHaveTextAsync(FrontVersion);
+        // Back to the back model for the tests that follow.
+        await page.ClickAsync("#rollback-button");
+        await Expect(page.Locator("#models-active")).ToHaveTextAsync(fixture.BackVersion);
+        await Expect(page.Locator("#header-model")).ToHaveTextAsync("serving " + fixture.BackVersion);
         Assert.Empty(errors);
         await page.CloseAsync();
     }

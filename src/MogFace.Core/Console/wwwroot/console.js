@@ -416,6 +416,7 @@
       : "no previous version";
     $("rollback-button").disabled = !(pointer.previous && pointer.previous.length);
     $("canary-clear").disabled = !pointer.canary;
+    $("canary-promote").disabled = !pointer.canary;
 
     // Versions and rejections re-render only when they change, so an open <details> or a focused button
     // survives the 2-second refresh.
@@ -607,6 +608,10 @@
 
   $("canary-clear").addEventListener("click", () =>
     adminAction("Clearing the canary", () => call("DELETE", "/models/canary"), () => "Canary cleared."));
+
+  $("canary-promote").addEventListener("click", () =>
+    adminAction("Promoting the canary", () => call("POST", "/models/canary/promote"),
+      (r) => "Canary promoted: active is now " + ((r.data && r.data.active) || "the canary version") + "."));
 
   // ---------------------------------------------------------------- 3. Status
 
