@@ -48,7 +48,9 @@ public sealed class HostileUploadTests(KeyedServerFixture fixture) : OwnServerTe
         var scan = ActivatorUtilities.CreateInstance<WeightsContainerScan>(Server.App.Services);
         var processed = await scan.ScanOnceAsync(Server.Weights, CancellationToken.None);
 
-        Assert.Equal(listed.Count, processed);
+        // The refused name fails on storage: a transient outcome, left unmarked and uncounted for the next pass
+        // (d6e9195); the other two are processed. (Red on main since the merge 8b6cd1c, which met this test.)
+        Assert.Equal(listed.Count - 1, processed);
         var marker = (await Server.Weights.GetBlobClient("zz-front.onnx").GetPropertiesAsync()).Value.Metadata[WeightsContainerScan.MarkerKey];
         Assert.StartsWith("zz-front-", marker);
         Assert.StartsWith("rejected:", (await Server.Weights.GetBlobClient("huge.onnx").GetPropertiesAsync()).Value.Metadata[WeightsContainerScan.MarkerKey]);
