@@ -181,6 +181,10 @@ var appSettings = [
     value: 'true'
   }
   {
+    name: 'MogFace__AccuracyMargin'
+    value: '0.02'
+  }
+  {
     name: 'MogFace__IntraOpThreads'
     value: '0'
   }

@@ -34,6 +34,7 @@ public static class DependencyInjection
             .Validate(o => o.PollInterval > TimeSpan.Zero, "MogFace:PollInterval must be positive.")
             .Validate(o => o.RegistryStaleAfter > TimeSpan.Zero, "MogFace:RegistryStaleAfter must be positive.")
             .Validate(o => o.MaxModelBytes > 0, "MogFace:MaxModelBytes must be positive.")
+            .Validate(o => o.AccuracyMargin is >= 0 and <= 1, "MogFace:AccuracyMargin must be between 0 and 1 (AP points).")
             .Validate(o => o.IngestionRetries >= 0 && o.IngestionRetryDelay > TimeSpan.Zero,
                 "MogFace:IngestionRetries must be >= 0 and MogFace:IngestionRetryDelay positive.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WeightsContainer) && !string.IsNullOrWhiteSpace(o.ModelsContainer),

@@ -38,6 +38,13 @@ public sealed class MogFaceOptions
     /// </summary>
     public bool QualityGate { get; set; } = true;
 
+    /// <summary>
+    /// How far (in AP@0.4 on the embedded golden set, 0–1) a candidate may fall below the active version before
+    /// ingestion rejects it as <c>accuracy-regression</c> (default 0.02). Runs with the quality gate; a manifest's
+    /// <c>"gate": "warn"</c> turns the rejection into a warning kept with the version.
+    /// </summary>
+    public double AccuracyMargin { get; set; } = 0.02;
+
     /// <summary>First delay before a failed model load is retried (doubles up to <see cref="LoadRetryMaxDelay"/>, jittered).</summary>
     public TimeSpan LoadRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 

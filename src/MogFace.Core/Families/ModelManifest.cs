@@ -36,6 +36,15 @@ public sealed record ModelManifest
     /// <summary>Whether ingestion runs the probe-image quality gate (default true).</summary>
     public bool? QualityGate { get; init; }
 
+    /// <summary>
+    /// What the accuracy regression gate does when this model's golden-set AP falls more than the margin below the
+    /// active version's: "enforce" (default, rejected) or "warn" (accepted, the warning kept with the version).
+    /// </summary>
+    public string? Gate { get; init; }
+
+    /// <summary>The values <see cref="Gate"/> may take.</summary>
+    public const string GateEnforce = "enforce", GateWarn = "warn";
+
     public string? Sha256 { get; init; }
     public string? Source { get; init; }
     public string? License { get; init; }

@@ -14,8 +14,15 @@ public sealed record PointerDocument
     public string? Reason { get; init; }
 }
 
+/// <summary>
+/// How a version was validated. <see cref="GoldenAP"/>: its AP on the embedded golden set (null when the quality gate
+/// did not run); <see cref="ComparedWith"/> and <see cref="ComparedAP"/>: the version that was active at ingestion and
+/// its AP (null for the first model, or when the active one has none recorded); <see cref="Warning"/>: an accuracy
+/// regression accepted because the manifest says <c>"gate": "warn"</c>.
+/// </summary>
 public sealed record ValidationReport(
-    bool Passed, string Provider, double LoadMs, double SmokeMs, bool QualityGateRun, int? ProbeFaces, double? ProbeIoU, string? Detail);
+    bool Passed, string Provider, double LoadMs, double SmokeMs, bool QualityGateRun, int? ProbeFaces, double? ProbeIoU, string? Detail,
+    double? GoldenAP = null, string? ComparedWith = null, double? ComparedAP = null, string? Warning = null);
 
 /// <summary><c>models/versions/&lt;versionId&gt;/manifest.json</c>: immutable once written.</summary>
 public sealed record VersionRecord
@@ -31,8 +38,10 @@ public sealed record VersionRecord
     public Families.ModelManifest? Manifest { get; init; }
 }
 
-/// <summary><c>models/rejected/&lt;name&gt;-&lt;name hash&gt;-&lt;content hash&gt;.json</c> (one per distinct upload): why an upload was refused.</summary>
-public sealed record RejectionRecord(string Name, string Reason, string Code, string? Sha256, long Size, string? SourceBlob, DateTimeOffset At);
+/// <summary><c>models/rejected/&lt;name&gt;-&lt;name hash&gt;-&lt;content hash&gt;.json</c> (one per distinct upload): why an upload was refused.
+/// For an <c>accuracy-regression</c>, <see cref="GoldenAP"/> is the candidate's golden-set AP and <see cref="ComparedAP"/> the active version's.</summary>
+public sealed record RejectionRecord(string Name, string Reason, string Code, string? Sha256, long Size, string? SourceBlob, DateTimeOffset At,
+    double? GoldenAP = null, string? ComparedWith = null, double? ComparedAP = null);
 
 /// <summary><c>models/instances/&lt;instanceId&gt;.json</c>: what one instance serves.</summary>
 public sealed record InstanceHeartbeat

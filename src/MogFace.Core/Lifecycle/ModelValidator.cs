@@ -4,6 +4,7 @@ using Microsoft.ML.OnnxRuntime;
 using MogFace.Core.Detection;
 using MogFace.Core.Families;
 using MogFace.Core.Inference;
+using MogFace.Core.Lifecycle.Golden;
 using MogFace.Core.Lifecycle.Probe;
 
 namespace MogFace.Core.Lifecycle;
@@ -12,7 +13,8 @@ namespace MogFace.Core.Lifecycle;
 /// Decides whether uploaded bytes may become a version: loads on CPU (validation never takes the GPU a
 /// serving model needs), matches the signature to a family, runs the network once and requires finite
 /// outputs (on a mid-grey, an all-black and an all-white input), then (unless switched off) requires the face of
-/// the probe image to be found at IoU ≥ 0.5 and no face at all in the face-free <see cref="NegativeProbes"/>.
+/// the probe image to be found at IoU ≥ 0.5 and no face at all in the face-free <see cref="NegativeProbes"/>, and
+/// measures the AP on the <see cref="GoldenSet"/> that the accuracy regression gate compares.
 /// </summary>
 internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOptions> options)
 {
@@ -111,11 +113,14 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
                         loadMs, smokeMs, faces.Count, iou);
                 }
             }
-            return Pass(model, loadMs, smokeMs, gateRun: true, faces.Count, iou);
+            // What the accuracy regression gate compares (WeightsIngestion): the AP on the embedded golden set.
+            var golden = GoldenSet.Evaluate(model);
+            return Pass(model, loadMs, smokeMs, gateRun: true, faces.Count, iou, golden.AveragePrecision);
         }
 
-        ValidationResult Pass(FaceModel m, double loadMs, double smokeMs, bool gateRun, int? probeFaces, double? iou) =>
-            new(new ValidationReport(true, m.Provider, Round(loadMs), Round(smokeMs), gateRun, probeFaces, iou is { } v ? Round(v) : null, null),
+        ValidationResult Pass(FaceModel m, double loadMs, double smokeMs, bool gateRun, int? probeFaces, double? iou, double? goldenAp = null) =>
+            new(new ValidationReport(true, m.Provider, Round(loadMs), Round(smokeMs), gateRun, probeFaces, iou is { } v ? Round(v) : null, null,
+                    goldenAp is { } ap ? Math.Round(ap, 4) : null),
                 null, null, m.Family.Name, m.Manifest);
 
         static ValidationResult Fail(string code, string reason, double loadMs = 0, double smokeMs = 0, int? probeFaces = null, double? iou = null) =>

@@ -13,6 +13,9 @@ public static class RejectionCodes
     public const string QualityGate = "quality-gate";
     public const string NotFound = "not-found";
 
+    /// <summary>The golden-set AP falls more than <c>MogFace__AccuracyMargin</c> below the active version's.</summary>
+    public const string AccuracyRegression = "accuracy-regression";
+
     /// <summary>Validating the model threw something the checks above do not name: refused, never a 500.</summary>
     public const string ValidationError = "validation-error";
 

@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MogFace.Core.Families;
+using MogFace.Core.Lifecycle.Golden;
 using MogFace.Core.Storage;
 using MogFace.Core.Telemetry;
 
@@ -92,6 +94,11 @@ internal sealed class WeightsIngestion(
             }
             if (bytes.Length == 0)
                 return await RejectAsync(name, blobName, RejectionCodes.Empty, "The upload is empty (0 bytes).", null, 0, cancellationToken);
+            if (manifest?.Gate is { } gate && gate is not (ModelManifest.GateEnforce or ModelManifest.GateWarn))
+            {
+                return await RejectAsync(name, blobName, RejectionCodes.BadManifest,
+                    $"The manifest's \"gate\" is '{gate}'; it must be \"{ModelManifest.GateEnforce}\" or \"{ModelManifest.GateWarn}\".", null, bytes.Length, cancellationToken);
+            }
 
             var sha = ModelVersion.Sha256Hex(bytes);
             var version = ModelVersion.Id(name, sha);
@@ -120,6 +127,12 @@ internal sealed class WeightsIngestion(
             }
             if (!result.Passed)
                 return await RejectAsync(name, blobName, result.Code!, result.Reason!, sha, bytes.Length, cancellationToken);
+            var (report, regression) = await CompareWithActiveAsync(result.Report, version, manifest, cancellationToken);
+            if (regression is not null)
+            {
+                return await RejectAsync(name, blobName, RejectionCodes.AccuracyRegression, regression, sha, bytes.Length, cancellationToken,
+                    report.GoldenAP, report.ComparedWith, report.ComparedAP);
+            }
 
             var record = new VersionRecord
             {
@@ -130,7 +143,7 @@ internal sealed class WeightsIngestion(
                 Size = bytes.Length,
                 SourceBlob = $"{options.Value.WeightsContainer}/{blobName}",
                 Created = time.GetUtcNow(),
-                Validation = result.Report,
+                Validation = report,
                 Manifest = (result.Manifest ?? ModelManifest.Empty) with { Name = manifest?.Name ?? name, Sha256 = sha },
             };
             if (!await registry.RegisterVersionAsync(record, BinaryData.FromBytes(bytes), cancellationToken))
@@ -147,6 +160,35 @@ internal sealed class WeightsIngestion(
         {
             return StorageUnavailable(name, ex);
         }
+    }
+
+    /// <summary>
+    /// The accuracy regression gate: the candidate's golden-set AP against the active version's (both kept in the
+    /// report). More than <see cref="MogFaceOptions.AccuracyMargin"/> below it gives the rejection reason, or, with
+    /// <c>"gate": "warn"</c>, a report with a <see cref="ValidationReport.Warning"/>. No comparison without a candidate AP (quality gate off), without an
+    /// active version (the first model), or when the active one has no AP recorded (ingested with the gate off).
+    /// </summary>
+    private async Task<(ValidationReport Report, string? Regression)> CompareWithActiveAsync(ValidationReport report, string version, ModelManifest? manifest, CancellationToken cancellationToken)
+    {
+        if (report.GoldenAP is not { } candidateAp)
+            return (report, null);
+        // An unreadable pointer is replaced by this upload's activation: there is nothing to compare with.
+        var pointer = (await registry.ReadPointerAsync(null, cancellationToken)).Document;
+        if (pointer?.Active is not { } active || active == version
+            || await registry.GetVersionAsync(active, cancellationToken) is not { Validation.GoldenAP: { } activeAp })
+            return (report, null);
+        report = report with { ComparedWith = active, ComparedAP = activeAp };
+        var margin = options.Value.AccuracyMargin;
+        if (candidateAp >= activeAp - margin - 1e-9)
+            return (report, null);
+        var finding = string.Create(CultureInfo.InvariantCulture,
+            $"Accuracy regression: AP@{GoldenSet.MatchIoU:0.0#} on the golden set is {candidateAp:0.0000}, {activeAp - candidateAp:0.0000} below the active version {active} ({activeAp:0.0000}); the margin is {margin:0.0###} (MogFace__AccuracyMargin).");
+        if (manifest?.Gate == ModelManifest.GateWarn)
+        {
+            logger.LogWarning("{Version}: {Finding} Accepted: its manifest says \"gate\": \"warn\"", version, finding);
+            return (report with { Warning = $"{finding} Accepted: the manifest says \"gate\": \"warn\"." }, null);
+        }
+        return (report, $"{finding} Set \"gate\": \"warn\" in the manifest to accept it with a warning.");
     }
 
     /// <summary>
@@ -181,14 +223,15 @@ internal sealed class WeightsIngestion(
         return buffer.ToArray();
     }
 
-    private async Task<IngestionOutcome> RejectAsync(string name, string blobName, string code, string reason, string? sha, long size, CancellationToken cancellationToken)
+    private async Task<IngestionOutcome> RejectAsync(string name, string blobName, string code, string reason, string? sha, long size, CancellationToken cancellationToken,
+        double? goldenAp = null, string? comparedWith = null, double? comparedAp = null)
     {
         metrics.RecordRejected(code);
         logger.LogWarning("Rejected weights/{Blob} ({Code}): {Reason}", blobName, code, reason);
         try
         {
             await registry.WriteRejectionAsync(
-                new RejectionRecord(name, reason, code, sha, size, $"{options.Value.WeightsContainer}/{blobName}", time.GetUtcNow()),
+                new RejectionRecord(name, reason, code, sha, size, $"{options.Value.WeightsContainer}/{blobName}", time.GetUtcNow(), goldenAp, comparedWith, comparedAp),
                 blobName, cancellationToken);
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))

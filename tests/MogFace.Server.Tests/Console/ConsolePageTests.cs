@@ -96,6 +96,9 @@ public sealed class ConsolePageTests(ConsoleBrowserFixture fixture)
         await Expect(page.Locator("#action-message")).ToContainTextAsync("Accepted as " + FrontVersion);
         await Expect(page.Locator("#models-active")).ToHaveTextAsync(FrontVersion);
         await Expect(page.Locator($"#versions-body tr[data-version='{FrontVersion}']")).ToContainTextAsync("active");
+        // The accuracy gate's numbers: front's golden AP against back's, which it was compared with (issue 13, item 7).
+        await Expect(page.Locator($"#versions-body tr[data-version='{FrontVersion}'] td.golden-ap")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^0\.[0-6]\d\d vs 1\.000$"));
+        await Expect(page.Locator($"#versions-body tr[data-version='{fixture.BackVersion}'] td.golden-ap")).ToHaveTextAsync("1.000");
         // …and the instance follows (heartbeat) and the header shows what health serves, all without a reload.
         await Expect(page.Locator("#instances-body tr[data-converged=true] td").Nth(2)).ToHaveTextAsync(FrontVersion);
         await Expect(page.Locator("#header-model")).ToHaveTextAsync("serving " + FrontVersion);

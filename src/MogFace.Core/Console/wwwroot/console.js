@@ -448,7 +448,7 @@
 
   function renderVersions(versions, pointer) {
     const body = $("versions-body");
-    if (!versions.length) return emptyRow(body, 7, "No versions registered yet: upload weights above.");
+    if (!versions.length) return emptyRow(body, 8, "No versions registered yet: upload weights above.");
     withFocusKept(body, (open) => {
       body.replaceChildren(...versions.map((v) => {
         const isActive = v.version === pointer.active;
@@ -464,6 +464,7 @@
             isCanary ? badge("canary " + pointer.canary.percent + " %", "info") : null,
             isPrevious ? badge("previous") : null),
           el("td", { text: v.family || "–" }),
+          goldenCell(v.validation),
           el("td", { class: "mono", title: v.sha256, text: (v.sha256 || "").slice(0, 12) }),
           el("td", { class: "num", text: fmt.bytes(v.size) }),
           el("td", { text: fmt.time(v.created) }),
@@ -476,6 +477,19 @@
           }, isActive ? "Active" : "Activate")));
       }));
     });
+  }
+
+  // The accuracy gate's numbers: this version's golden-set AP, the active one's it was compared with, and a
+  // regression accepted because its manifest said "gate": "warn".
+  function goldenCell(validation) {
+    const v = validation || {};
+    if (v.goldenAP == null) return el("td", { class: "num", title: "not measured (quality gate off)", text: "–" });
+    const ap = (x) => Number(x).toFixed(3);
+    return el("td", { class: "num golden-ap", title: v.comparedWith ? "compared with " + v.comparedWith : "no active version to compare with" },
+      ap(v.goldenAP),
+      v.comparedAP != null ? el("span", { class: "muted", text: " vs " + ap(v.comparedAP) }) : null,
+      v.warning ? " " : null,
+      v.warning ? el("span", { class: "badge warn", title: v.warning, text: "regression (warn)" }) : null);
   }
 
   function renderCanaryChoices(versions, pointer) {
