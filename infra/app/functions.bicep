@@ -213,6 +213,33 @@ var appSettings = [
     name: 'MogFace__RegistryStaleAfter'
     value: '00:02:00'
   }
+  // Canary plans (docs/hot-swap.md): a step's default dwell, how far the canary may fall behind the stable
+  // version before it is rolled back, the requests needed to judge, and the window heartbeats report over.
+  {
+    name: 'MogFace__CanaryDwell'
+    value: '00:05:00'
+  }
+  {
+    name: 'MogFace__CanaryErrorMargin'
+    value: '0.01'
+  }
+  {
+    name: 'MogFace__CanaryLatencyMargin'
+    value: '0.5'
+  }
+  {
+    name: 'MogFace__CanaryMinRequests'
+    value: '50'
+  }
+  {
+    name: 'MogFace__CanaryWindow'
+    value: '00:05:00'
+  }
+  {
+    // Read by the standalone server's decider; the Functions app decides from its DecideCanaryPlan timer (every 30 s).
+    name: 'MogFace__CanaryDecisionInterval'
+    value: '00:00:30'
+  }
   // Two blob triggers share one handler: in Azure the Event Grid one (can wake the app from zero), the
   // polling one only locally (Azurite has no Event Grid).
   {

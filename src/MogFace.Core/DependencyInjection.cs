@@ -35,6 +35,10 @@ public static class DependencyInjection
             .Validate(o => o.RegistryStaleAfter > TimeSpan.Zero, "MogFace:RegistryStaleAfter must be positive.")
             .Validate(o => o.MaxModelBytes > 0, "MogFace:MaxModelBytes must be positive.")
             .Validate(o => o.AccuracyMargin is >= 0 and <= 1, "MogFace:AccuracyMargin must be between 0 and 1 (AP points).")
+            .Validate(o => o.CanaryDwell > TimeSpan.Zero && o.CanaryWindow > TimeSpan.Zero && o.CanaryDecisionInterval > TimeSpan.Zero,
+                "MogFace:CanaryDwell, MogFace:CanaryWindow and MogFace:CanaryDecisionInterval must be positive.")
+            .Validate(o => o.CanaryErrorMargin is >= 0 and <= 1 && o.CanaryLatencyMargin >= 0 && o.CanaryMinRequests >= 1,
+                "MogFace:CanaryErrorMargin must be within 0..1, MogFace:CanaryLatencyMargin >= 0 and MogFace:CanaryMinRequests >= 1.")
             .Validate(o => o.IngestionRetries >= 0 && o.IngestionRetryDelay > TimeSpan.Zero,
                 "MogFace:IngestionRetries must be >= 0 and MogFace:IngestionRetryDelay positive.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WeightsContainer) && !string.IsNullOrWhiteSpace(o.ModelsContainer),
@@ -75,9 +79,20 @@ public static class DependencyInjection
         services.TryAddSingleton<IWeightsIngestion, WeightsIngestion>();
         services.TryAddSingleton<IngestionRetry>();
         services.TryAddSingleton<IModelAdmin, ModelAdmin>();
+        services.TryAddSingleton<ICanaryPlanDecider, CanaryPlanDecider>();
         services.TryAddSingleton<AsyncUploads>();
         services.TryAddSingleton<IAsyncUploads>(sp => sp.GetRequiredService<AsyncUploads>());
         services.AddHostedService(sp => sp.GetRequiredService<AsyncUploads>());
+        return services;
+    }
+
+    /// <summary>
+    /// The server's canary plan decider: <see cref="CanaryPlanService"/> every <c>MogFace:CanaryDecisionInterval</c>.
+    /// (The Functions app runs the same decision from a timer function instead.)
+    /// </summary>
+    public static IServiceCollection AddMogFaceCanaryPlanService(this IServiceCollection services)
+    {
+        services.AddHostedService<CanaryPlanService>();
         return services;
     }
 }

@@ -22,6 +22,7 @@ public sealed class MogFaceMetrics : IDisposable
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _detectDuration;
     private readonly Counter<long> _detectErrors;
+    private readonly Counter<long> _canaryDecisions;
     private volatile ServingVersions _serving = new(null, null);
 
     public MogFaceMetrics(IMeterFactory meterFactory)
@@ -48,6 +49,8 @@ public sealed class MogFaceMetrics : IDisposable
         _rejected = meter.CreateCounter<long>("mogface.ingestion.rejected", "{upload}", "Uploads refused, tagged by reason.");
         _detectDuration = meter.CreateHistogram<double>("mogface.detect.duration", "ms", "Detect latency per model version.");
         _detectErrors = meter.CreateCounter<long>("mogface.detect.errors", "{error}", "Failed detect requests.");
+        _canaryDecisions = meter.CreateCounter<long>("mogface.canary.decisions", "{decision}",
+            "Canary plan decisions written by this instance's decider, tagged action (advance, promote, rollback, cancel).");
         meter.CreateObservableGauge("mogface.model.active", ObserveServing, "{model}",
             "1 for each version this instance serves, tagged model.version and model.role (active or canary).");
     }
@@ -78,6 +81,9 @@ public sealed class MogFaceMetrics : IDisposable
 
     internal void RecordRejected(string reason) =>
         _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    internal void RecordCanaryDecision(string version, string action) =>
+        _canaryDecisions.Add(1, new KeyValuePair<string, object?>("model.version", version), new KeyValuePair<string, object?>("action", action));
 
     internal void SetServing(string? active, string? canary) => _serving = new ServingVersions(active, canary);
 

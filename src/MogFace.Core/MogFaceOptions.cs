@@ -65,6 +65,24 @@ public sealed class MogFaceOptions
     /// </summary>
     public TimeSpan RegistryStaleAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long a canary plan serves each step before the decider may advance it (default 5 min; a plan may set its own).</summary>
+    public TimeSpan CanaryDwell { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far the canary's error rate (0–1) may exceed the stable version's before the plan rolls back (default 0.01).</summary>
+    public double CanaryErrorMargin { get; set; } = 0.01;
+
+    /// <summary>How far the canary's p99 may exceed the stable version's, as a fraction of it, before the plan rolls back (default 0.5 = +50 %).</summary>
+    public double CanaryLatencyMargin { get; set; } = 0.5;
+
+    /// <summary>Canary requests (all instances together) the decider needs in the window before it judges (default 50).</summary>
+    public int CanaryMinRequests { get; set; } = 50;
+
+    /// <summary>The window each instance reports its per-version requests, errors and p99 over, in its heartbeat (default 5 min).</summary>
+    public TimeSpan CanaryWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the server's canary plan decider looks at the plan (default 30 s); the Functions app's timer runs every 30 s.</summary>
+    public TimeSpan CanaryDecisionInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     public ImageLimits ImageLimits => new() { MaxBytes = MaxImageBytes, MaxPixels = MaxImagePixels };
 
     public InferenceOptions Inference => new() { ExecutionProvider = ExecutionProvider, IntraOpThreads = IntraOpThreads };

@@ -37,6 +37,7 @@ public static class MogFaceServer
             .AddPrometheusExporter());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<WeightsContainerScan>();
+        builder.Services.AddMogFaceCanaryPlanService();
         return builder;
     }
 

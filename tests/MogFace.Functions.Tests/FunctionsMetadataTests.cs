@@ -30,8 +30,16 @@ public sealed class FunctionsMetadataTests
     public void Every_function_is_there_and_nothing_else()
     {
         Assert.Equal(
-            ["ActivateModel", "ClearCanary", "Console", "Detect", "GetUpload", "Health", "IngestWeightsBlob", "IngestWeightsEventGrid", "ListModels", "Live", "PromoteCanary", "Ready", "RollbackModel", "SetCanary", "UploadModel"],
+            ["ActivateModel", "ClearCanary", "Console", "DecideCanaryPlan", "Detect", "GetUpload", "Health", "IngestWeightsBlob", "IngestWeightsEventGrid", "ListModels", "Live", "PromoteCanary", "Ready", "RollbackModel", "SetCanary", "StartCanaryPlan", "UploadModel"],
             Functions.Keys.Order().ToArray());
+    }
+
+    [Fact]
+    public void The_canary_plan_decider_is_a_timer_every_30_seconds()
+    {
+        var trigger = Trigger("DecideCanaryPlan");
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("*/30 * * * * *", trigger.GetProperty("schedule").GetString());
     }
 
     public static TheoryData<string> HttpFunctions => new(ApiRoutes.Functions.Select(r => r.Name));

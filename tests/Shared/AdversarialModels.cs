@@ -17,6 +17,9 @@ public static class AdversarialModels
     /// <summary>Finite on ordinary images; NaN boxes with high scores on an all-white image.</summary>
     public const string NanOnBright = "nan-on-bright";
 
+    /// <summary>The real front model, except that it throws (ONNX Runtime Gather out of bounds) on an image whose top-left 8x8 pixels are pure green.</summary>
+    public const string FailsOnGreenCorner = "fails-on-green-corner";
+
     private static readonly ConcurrentDictionary<string, Lazy<byte[]>> Built = new();
 
     public static byte[] Get(string variant) => Built.GetOrAdd(variant, v => new Lazy<byte[]>(() => Build(v))).Value;

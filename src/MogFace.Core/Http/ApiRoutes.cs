@@ -34,6 +34,8 @@ public static class ApiRoutes
         "Route {percent} % of clients to {version}.");
     public static readonly ApiRoute PromoteCanary = new("PromoteCanary", "POST", "models/canary/promote", KeyLevel.Admin,
         "The canary becomes the active version and the split ends.");
+    public static readonly ApiRoute StartCanaryPlan = new("StartCanaryPlan", "POST", "models/canary/plan", KeyLevel.Admin,
+        "Start a canary plan {version, steps, dwell}: advanced, promoted or rolled back by itself on the instances' figures.");
     public static readonly ApiRoute ClearCanary = new("ClearCanary", "DELETE", "models/canary", KeyLevel.Admin,
         "End the canary split.");
 
@@ -46,7 +48,7 @@ public static class ApiRoutes
 
     /// <summary>The routes both hosts serve under <c>/api</c>.</summary>
     public static IReadOnlyList<ApiRoute> Api { get; } =
-        [Health, Live, Ready, Detect, ListModels, UploadModel, ActivateModel, RollbackModel, SetCanary, ClearCanary, PromoteCanary, GetUpload];
+        [Health, Live, Ready, Detect, ListModels, UploadModel, ActivateModel, RollbackModel, SetCanary, ClearCanary, PromoteCanary, StartCanaryPlan, GetUpload];
 
     /// <summary>Every HTTP function of the Functions app.</summary>
     public static IReadOnlyList<ApiRoute> Functions { get; } = [.. Api, Console];

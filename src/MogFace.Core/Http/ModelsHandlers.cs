@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -10,7 +9,6 @@ namespace MogFace.Core.Http;
 public static class ModelsHandlers
 {
     public const string RejectedWeights = "rejected-weights";
-    private const int MaxJsonBytes = 64 * 1024;
 
     private static readonly string[] WeightsMediaTypes = ["application/octet-stream", "application/onnx", "application/x-onnx"];
 
@@ -147,22 +145,9 @@ public static class ModelsHandlers
     /// <summary><c>PUT /api/models/canary</c> with <c>{"version":"…","percent":10}</c>: 400 bad JSON, 422 percent outside 1..100 or the active version, 404 unknown version.</summary>
     public static async Task<IResult> SetCanaryAsync(HttpRequest request, IModelAdmin admin, CancellationToken cancellationToken)
     {
-        CanaryRequest? body;
-        try
-        {
-            using var json = await PooledBody.ReadAsync(request.Body, request.ContentLength, MaxJsonBytes, "The canary request", cancellationToken);
-            if (json.Length == 0)
-                return Problems.Create(400, Problems.EmptyBody, """The body is empty; send {"version":"…","percent":10}.""");
-            body = JsonSerializer.Deserialize<CanaryRequest>(json.Memory.Span, MogFaceJson.Options);
-        }
-        catch (HttpProblemException ex)
-        {
-            return Problems.From(ex);
-        }
-        catch (JsonException ex)
-        {
-            return Problems.Create(400, Problems.MalformedRequest, $"The body is not valid JSON: {ex.Message}");
-        }
+        var (body, problem) = await JsonBody.ReadAsync<CanaryRequest>(request, "The canary request", """{"version":"…","percent":10}""", cancellationToken);
+        if (problem is not null)
+            return problem;
         if (body is null || string.IsNullOrWhiteSpace(body.Version))
             return Problems.Create(422, Problems.InvalidParameter, "version is required.");
         if (body.Percent is not (>= 1 and <= 100))
@@ -183,7 +168,7 @@ public static class ModelsHandlers
     /// 409 unreadable pointer, 409 <paramref name="conflictCode"/> when the change does not apply to the current
     /// pointer (<see cref="InvalidOperationException"/>), 422 out-of-range argument, 503 storage unavailable.
     /// </summary>
-    private static Task<IResult> PointerActionAsync(Func<CancellationToken, Task<PointerDocument>> action, CancellationToken cancellationToken, string? conflictCode = null) =>
+    internal static Task<IResult> PointerActionAsync(Func<CancellationToken, Task<PointerDocument>> action, CancellationToken cancellationToken, string? conflictCode = null) =>
         RegistryCall.RunAsync(token => PointerResultAsync(action, token, conflictCode), cancellationToken);
 
     private static async Task<IResult> PointerResultAsync(Func<CancellationToken, Task<PointerDocument>> action, CancellationToken cancellationToken, string? conflictCode)

@@ -20,6 +20,7 @@ public static class MogFaceApi
         [ApiRoutes.SetCanary.Name] = ModelsHandlers.SetCanaryAsync,
         [ApiRoutes.ClearCanary.Name] = ModelsHandlers.ClearCanaryAsync,
         [ApiRoutes.PromoteCanary.Name] = ModelsHandlers.PromoteCanaryAsync,
+        [ApiRoutes.StartCanaryPlan.Name] = CanaryPlanHandler.StartAsync,
         [ApiRoutes.GetUpload.Name] = ModelsHandlers.GetUploadAsync,
     };
 

@@ -88,6 +88,16 @@ public interface IModelAdmin
 
     /// <exception cref="InvalidOperationException">No canary is running.</exception>
     Task<PointerDocument> PromoteCanaryAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a canary plan: <paramref name="version"/> at <paramref name="steps"/>[0] %, advanced by the decider
+    /// every <paramref name="dwell"/> while within the margins, promoted after the last step, ended when outside them.
+    /// </summary>
+    /// <exception cref="ArgumentException">Steps not ascending within 1..100, or a non-positive dwell.</exception>
+    /// <exception cref="VersionNotFoundException">No such registered version.</exception>
+    /// <exception cref="CanaryIsActiveException">The version is the active one.</exception>
+    /// <exception cref="InvalidOperationException">No version is active.</exception>
+    Task<PointerDocument> StartPlanAsync(string version, IReadOnlyList<int> steps, TimeSpan dwell, CancellationToken cancellationToken);
 }
 
 public sealed class CanaryIsActiveException(string version)

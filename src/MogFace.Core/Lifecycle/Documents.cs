@@ -12,6 +12,9 @@ public sealed record PointerDocument
     public IReadOnlyList<string> Previous { get; init; } = [];
     public DateTimeOffset UpdatedAt { get; init; }
     public string? Reason { get; init; }
+
+    /// <summary>The progressive-delivery plan of the canary (running or finished), or null; see <see cref="CanaryPlan"/>.</summary>
+    public CanaryPlan? Plan { get; init; }
 }
 
 /// <summary>
@@ -55,6 +58,9 @@ public sealed record InstanceHeartbeat
     public DateTimeOffset? LastPoll { get; init; }
     public string? LastError { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Requests, errors and p99 per served version over the last <c>MogFace:CanaryWindow</c>: what the canary plan decider reads.</summary>
+    public IReadOnlyList<VersionTraffic> Traffic { get; init; } = [];
 }
 
 /// <summary>

@@ -3,7 +3,7 @@ using MogFace.Core.Storage;
 namespace MogFace.Core.Lifecycle;
 
 /// <summary>Operator actions on the registry; every pointer change is a compare-and-swap.</summary>
-internal sealed class ModelAdmin(ModelRegistry registry) : IModelAdmin
+internal sealed class ModelAdmin(ModelRegistry registry, TimeProvider time) : IModelAdmin
 {
     public async Task<RegistryView> ListAsync(CancellationToken cancellationToken)
     {
@@ -36,30 +36,70 @@ internal sealed class ModelAdmin(ModelRegistry registry) : IModelAdmin
         await RequireVersionAsync(version, cancellationToken);
         return await registry.UpdatePointerAsync(pointer =>
         {
-            if (pointer.Active is null)
-                throw new InvalidOperationException("There is no active version to run a canary against.");
-            // A canary of the active version splits nothing: every request would meet the same model.
-            if (pointer.Active == version)
-                throw new CanaryIsActiveException(version);
-            if (pointer.Canary == new CanarySplit(version, percent))
+            RequireCanaryCandidate(pointer, version);
+            if (pointer.Canary == new CanarySplit(version, percent) && pointer.Plan is not { IsRunning: true })
                 return null;
-            return pointer with { Canary = new CanarySplit(version, percent), Reason = $"canary {version} at {percent}%" };
+            return EndPlan(pointer, $"canary set by hand to {version} at {percent}%") with { Canary = new CanarySplit(version, percent), Reason = $"canary {version} at {percent}%" };
         }, cancellationToken);
     }
 
     public Task<PointerDocument> ClearCanaryAsync(CancellationToken cancellationToken) =>
         registry.UpdatePointerAsync(pointer => pointer.Canary is null
             ? null
-            : pointer with { Canary = null, Reason = $"canary {pointer.Canary.Version} ended" }, cancellationToken);
+            : EndPlan(pointer, "canary ended by hand") with { Canary = null, Reason = $"canary {pointer.Canary.Version} ended" }, cancellationToken);
 
     public Task<PointerDocument> PromoteCanaryAsync(CancellationToken cancellationToken) =>
         registry.UpdatePointerAsync(pointer =>
         {
             var canary = pointer.Canary ?? throw new InvalidOperationException("No canary is running.");
             var reason = $"promote canary {canary.Version}";
+            pointer = EndPlan(pointer, "canary promoted by hand");
             return PointerHistory.Activate(pointer with { Canary = null }, canary.Version, reason)
                 ?? pointer with { Canary = null, Reason = reason };
         }, cancellationToken);
+
+    public async Task<PointerDocument> StartPlanAsync(string version, IReadOnlyList<int> steps, TimeSpan dwell, CancellationToken cancellationToken)
+    {
+        var plannedSteps = CanaryPlanSteps.Validate(steps);
+        if (dwell <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(dwell), dwell, "The dwell must be positive.");
+        await RequireVersionAsync(version, cancellationToken);
+        return await registry.UpdatePointerAsync(pointer =>
+        {
+            RequireCanaryCandidate(pointer, version);
+            var now = time.GetUtcNow();
+            var reason = $"plan {string.Join(" → ", plannedSteps)} %, {dwell} per step";
+            var plan = new CanaryPlan
+            {
+                Version = version,
+                Steps = plannedSteps,
+                Dwell = dwell,
+                StepStartedAt = now,
+                Decisions = [new PlanDecision(now, CanaryJudge.Start, plannedSteps[0], reason)],
+            };
+            return EndPlan(pointer, $"replaced by a plan for {version}") with
+            {
+                Canary = new CanarySplit(version, plannedSteps[0]),
+                Plan = plan,
+                Reason = $"canary plan {version}: start at {plannedSteps[0]} % ({reason})",
+            };
+        }, cancellationToken);
+    }
+
+    private static void RequireCanaryCandidate(PointerDocument pointer, string version)
+    {
+        if (pointer.Active is null)
+            throw new InvalidOperationException("There is no active version to run a canary against.");
+        // A canary of the active version splits nothing: every request would meet the same model.
+        if (pointer.Active == version)
+            throw new CanaryIsActiveException(version);
+    }
+
+    /// <summary>An operator's own canary change ends a running plan (recorded as cancelled), so the decider stops steering.</summary>
+    private PointerDocument EndPlan(PointerDocument pointer, string why) =>
+        pointer.Plan is { IsRunning: true } plan
+            ? CanaryJudge.Finish(pointer, plan, time.GetUtcNow(), CanaryPlan.Cancelled, CanaryJudge.Cancel, why)
+            : pointer;
 
     private async Task RequireVersionAsync(string version, CancellationToken cancellationToken)
     {

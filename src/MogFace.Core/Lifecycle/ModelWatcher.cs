@@ -35,6 +35,7 @@ internal sealed class ModelWatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly MogFaceMetrics _metrics;
     private readonly PointerHealth _pointerHealth;
+    private readonly ServiceStats _stats;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _retry;
     private readonly Channel<PointerDocument?> _published =
@@ -53,8 +54,9 @@ internal sealed class ModelWatcher : BackgroundService
     private bool _isParked;
 
     public ModelWatcher(ModelHost host, ModelRegistry registry, ModelCache cache, SessionFactory sessions,
-        IOptions<MogFaceOptions> options, TimeProvider time, MogFaceMetrics metrics, PointerHealth pointerHealth, ILogger<ModelWatcher> logger)
+        IOptions<MogFaceOptions> options, TimeProvider time, MogFaceMetrics metrics, PointerHealth pointerHealth, ServiceStats stats, ILogger<ModelWatcher> logger)
     {
+        _stats = stats;
         _pointerHealth = pointerHealth;
         _host = host;
         _registry = registry;
@@ -421,6 +423,7 @@ internal sealed class ModelWatcher : BackgroundService
             LastPoll = lastPoll,
             LastError = error,
             UpdatedAt = _time.GetUtcNow(),
+            Traffic = _stats.Traffic(_options.CanaryWindow),
         };
     }
 

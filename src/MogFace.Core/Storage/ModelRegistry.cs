@@ -139,6 +139,26 @@ internal sealed class ModelRegistry(
     }
 
     /// <summary>
+    /// Writes <paramref name="next"/> only if the pointer still has <paramref name="etag"/>; false when anyone wrote
+    /// in between (no retry: the caller decided on what it read, and that is gone).
+    /// </summary>
+    public async Task<bool> TryReplacePointerAsync(ETag etag, PointerDocument next, CancellationToken cancellationToken)
+    {
+        next = next with { UpdatedAt = time.GetUtcNow() };
+        try
+        {
+            await Models.GetBlobClient(PointerBlob).UploadAsync(Serialize(next),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag }, HttpHeaders = JsonHeaders }, cancellationToken);
+            logger.LogInformation("Pointer updated: active {Active}, canary {Canary} ({Reason})", next.Active, next.Canary?.Version, next.Reason);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// <paramref name="version"/> becomes active (nothing changes when it already is). Works on an unreadable
     /// pointer too: making a version active does not depend on what the broken pointer said.
     /// </summary>

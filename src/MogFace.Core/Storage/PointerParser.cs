@@ -37,6 +37,8 @@ internal static class PointerParser
             return "\"previous\" holds a blank or null entry";
         if (pointer.Canary is { } canary && (string.IsNullOrWhiteSpace(canary.Version) || canary.Percent is < 0 or > 100))
             return "\"canary\" needs a version and a percent within 0..100";
+        if (pointer.Plan is { } plan && (string.IsNullOrWhiteSpace(plan.Version) || plan.Steps is not { Count: > 0 } || plan.Decisions is null))
+            return "\"plan\" needs a version, steps and decisions";
         return null;
     }
 

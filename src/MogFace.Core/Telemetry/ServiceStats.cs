@@ -60,9 +60,15 @@ public sealed class ServiceStats : IDisposable
             case "mogface.detect.duration":
                 Interlocked.Increment(ref _requests);
                 var version = Tag(tags, "model.version") ?? "unknown";
-                _latency.GetOrAdd(version, _ => new LatencyWindow()).Add(_time.GetUtcNow(), value);
+                _latency.GetOrAdd(version, _ => new LatencyWindow()).Add(_time.GetUtcNow(), value, ok: true);
                 break;
-            case "mogface.detect.errors": Interlocked.Add(ref _errors, (long)value); break;
+            case "mogface.detect.errors":
+                Interlocked.Add(ref _errors, (long)value);
+                // A failure of a known version counts against it (the canary plan compares error rates); "not
+                // ready" answers have no version.
+                if (Tag(tags, "model.version") is { } failed)
+                    _latency.GetOrAdd(failed, _ => new LatencyWindow()).Add(_time.GetUtcNow(), double.NaN, ok: false);
+                break;
             case "mogface.model.swaps": Interlocked.Add(ref _swaps, (long)value); break;
             case "mogface.model.swap_failures": Interlocked.Add(ref _swapFailures, (long)value); break;
             case "mogface.ingestion.accepted": Interlocked.Add(ref _accepted, (long)value); break;
@@ -92,19 +98,33 @@ public sealed class ServiceStats : IDisposable
             Interlocked.Read(ref _accepted), Interlocked.Read(ref _rejected), latency);
     }
 
+    /// <summary>Per version: requests (failed ones included), errors and p99 over the last <paramref name="window"/> (heartbeats carry it).</summary>
+    public IReadOnlyList<Lifecycle.VersionTraffic> Traffic(TimeSpan window)
+    {
+        var since = _time.GetUtcNow() - window;
+        return _latency
+            .Select(kv => kv.Value.Traffic(kv.Key, since))
+            .Where(t => t.Requests > 0)
+            .OrderBy(t => t.Version, StringComparer.Ordinal)
+            .ToList();
+    }
+
     public void Dispose() => _listener.Dispose();
 
-    /// <summary>A bounded ring of (time, ms) samples for one version.</summary>
+    /// <summary>
+    /// A bounded ring of (time, ms, ok) samples for one version: successes and failures share it, so an error rate
+    /// read from it covers the same requests as its latency.
+    /// </summary>
     private sealed class LatencyWindow
     {
-        private readonly (DateTimeOffset At, double Ms)[] _samples = new (DateTimeOffset, double)[MaxSamplesPerVersion];
+        private readonly (DateTimeOffset At, double Ms, bool Ok)[] _samples = new (DateTimeOffset, double, bool)[MaxSamplesPerVersion];
         private int _next, _count;
 
-        public void Add(DateTimeOffset at, double ms)
+        public void Add(DateTimeOffset at, double ms, bool ok)
         {
             lock (_samples)
             {
-                _samples[_next] = (at, ms);
+                _samples[_next] = (at, ms, ok);
                 _next = (_next + 1) % _samples.Length;
                 _count = Math.Min(_count + 1, _samples.Length);
             }
@@ -114,11 +134,22 @@ public sealed class ServiceStats : IDisposable
         {
             double[] recent;
             lock (_samples)
-                recent = _samples.Take(_count).Where(s => s.At >= since).Select(s => s.Ms).Order().ToArray();
+                recent = _samples.Take(_count).Where(s => s.At >= since && s.Ok).Select(s => s.Ms).Order().ToArray();
             if (recent.Length == 0)
                 return null;
-            double At(double q) => recent[Math.Min(recent.Length - 1, (int)Math.Ceiling(q * recent.Length) - 1)];
-            return new VersionLatency(version, recent.Length, Math.Round(At(0.5), 2), Math.Round(At(0.99), 2));
+            return new VersionLatency(version, recent.Length, Math.Round(Quantile(recent, 0.5), 2), Math.Round(Quantile(recent, 0.99), 2));
         }
+
+        public Lifecycle.VersionTraffic Traffic(string version, DateTimeOffset since)
+        {
+            (DateTimeOffset At, double Ms, bool Ok)[] recent;
+            lock (_samples)
+                recent = _samples.Take(_count).Where(s => s.At >= since).ToArray();
+            var succeeded = recent.Where(s => s.Ok).Select(s => s.Ms).Order().ToArray();
+            return new Lifecycle.VersionTraffic(version, recent.Length, recent.Length - succeeded.Length,
+                succeeded.Length == 0 ? null : Math.Round(Quantile(succeeded, 0.99), 2));
+        }
+
+        private static double Quantile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
     }
 }

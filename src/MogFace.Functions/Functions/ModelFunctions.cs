@@ -59,4 +59,10 @@ public sealed class ModelFunctions(IModelAdmin admin, IWeightsIngestion ingestio
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/canary/promote")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ModelsHandlers.PromoteCanaryAsync(admin, cancellationToken);
+
+    [Function("StartCanaryPlan")]
+    public Task<IResult> StartCanaryPlan(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/canary/plan")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        CanaryPlanHandler.StartAsync(request, admin, options, cancellationToken);
 }
