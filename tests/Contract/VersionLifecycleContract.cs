@@ -8,7 +8,7 @@ namespace MogFace.Tests.Contract;
 /// header; 409 naming what is loaded otherwise), a canary of the active version refused (422), and the canary
 /// promoted by its own route (409 when none runs). Each test sets the pointer it needs first.
 /// </summary>
-public abstract class VersionLifecycleContract(TwoVersionEndpointFixture fixture)
+public abstract partial class VersionLifecycleContract(TwoVersionEndpointFixture fixture)
 {
     private IServiceEndpoint Service => fixture.Endpoint;
     private string Back => fixture.ModelVersion;

@@ -3,11 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MogFace.Core;
+using MogFace.Core.Lifecycle;
 
 namespace MogFace.Cli.Commands;
 
 /// <summary>
-/// <c>mogface models list|activate &lt;v&gt;|rollback|canary &lt;v&gt; &lt;percent&gt;|canary --off|canary --promote</c> against the admin
+/// <c>mogface models list|activate &lt;v&gt;|rollback|canary &lt;v&gt; &lt;percent&gt;|canary &lt;v&gt; --plan 5,25,50 [--dwell 2m]|canary --off|canary --promote</c> against the admin
 /// API (<c>--url</c> / $MOGFACE_URL, default http://127.0.0.1:7071; <c>--key</c> / $MOGFACE_ADMIN_KEY).
 /// Prints the JSON answer; a problem+json answer becomes one error line and exit code 2.
 /// </summary>
@@ -40,14 +41,27 @@ internal static class ModelsCommand
         var percent = new Argument<int?>("percent") { Arity = ArgumentArity.ZeroOrOne, Description = "Share of clients, 1..100." };
         var off = new Option<bool>("--off") { Description = "End the canary." };
         var promote = new Option<bool>("--promote") { Description = "Make the canary the active version and end the split." };
-        var canary = new Command("canary", "Start (version percent), end (--off) or promote (--promote) a canary split.") { canaryVersion, percent, off, promote };
+        var plan = new Option<string?>("--plan") { Description = "Canary percents to step through, e.g. 5,25,50,100 (100 = promote): the service advances, promotes or rolls back by itself." };
+        var dwell = new Option<string?>("--dwell") { Description = "Time at each plan step: 90s, 2m, 1h or 00:02:00 (default: the service's MogFace:CanaryDwell)." };
+        var canary = new Command("canary", "Start (version percent), plan (version --plan 5,25,50 --dwell 2m), end (--off) or promote (--promote) a canary.") { canaryVersion, percent, off, promote, plan, dwell };
         canary.SetAction((parse, ct) => CommandRunner.RunAsync(() =>
         {
-            const string usage = "usage: mogface models canary <version> <percent> | mogface models canary --off | mogface models canary --promote";
+            const string usage = "usage: mogface models canary <version> <percent> | mogface models canary <version> --plan 5,25,50,100 [--dwell 2m] | mogface models canary --off | mogface models canary --promote";
             var v = parse.GetValue(canaryVersion);
             var p = parse.GetValue(percent);
             if (parse.GetValue(off) && parse.GetValue(promote))
                 throw new CliException(usage);
+            if (parse.GetValue(plan) is { } steps)
+            {
+                if (string.IsNullOrEmpty(v) || p is not null || parse.GetValue(off) || parse.GetValue(promote))
+                    throw new CliException(usage);
+                var body = new Dictionary<string, object> { ["version"] = v, ["steps"] = ParseSteps(steps) };
+                if (parse.GetValue(dwell) is { } d)
+                    body["dwell"] = DurationText.Parse(d).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+                return SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Post, "api/models/canary/plan", JsonContent.Create(body), ct);
+            }
+            if (parse.GetValue(dwell) is not null)
+                throw new CliException("--dwell goes with --plan; " + usage);
             if (parse.GetValue(off))
                 return SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Delete, "api/models/canary", null, ct);
             if (parse.GetValue(promote))
@@ -58,6 +72,18 @@ internal static class ModelsCommand
         }));
 
         return new Command("models", "Operate the model registry through the admin API.") { url, key, list, activate, rollback, canary };
+    }
+
+    private static IReadOnlyList<int> ParseSteps(string text)
+    {
+        try
+        {
+            return CanaryPlanSteps.Parse(text);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException($"--plan: {ex.Message.Split(" (Parameter")[0]}");
+        }
     }
 
     private static async Task<int> SendAsync(string? url, string? key, HttpMethod method, string path, HttpContent? content, CancellationToken ct)
