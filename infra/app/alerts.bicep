@@ -81,6 +81,21 @@ customMetrics
     aggregation: 'Maximum'
     threshold: detectErrorRatePercent
   }
+  {
+    suffix: 'canary-rolled-back'
+    displayName: 'MogFace: a canary plan rolled its canary back'
+    description: 'The canary plan decider ended a canary whose error rate or p99 left the margins of the stable version (mogface.canary.decisions, action rollback). The reason is in models/pointer.json under plan.decisions.'
+    severity: 2
+    windowSize: evaluationFrequency
+    query: '''
+customMetrics
+| where name == 'mogface.canary.decisions' and tostring(customDimensions['action']) == 'rollback'
+| summarize rollbacks = sum(valueSum)
+'''
+    measure: 'rollbacks'
+    aggregation: 'Total'
+    threshold: 0
+  }
 ]
 
 resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [

@@ -185,7 +185,7 @@ public sealed class TemplateTests(CompiledTemplateFixture fixture)
     }
 
     [Fact]
-    public void Alerts_CoverSwapAndIngestionFailures_SlowSwaps_AndDetectErrorRate()
+    public void Alerts_CoverSwapAndIngestionFailures_SlowSwaps_DetectErrorRate_AndCanaryRollbacks()
     {
         var alerts = Main.Module("alerts");
         var rules = (JsonArray)alerts.Variable("rules")!;
@@ -202,6 +202,10 @@ public sealed class TemplateTests(CompiledTemplateFixture fixture)
         Assert.Contains("mogface.detect.errors", errorRate, StringComparison.Ordinal);
         Assert.Contains("mogface.detect.duration", errorRate, StringComparison.Ordinal);
         Assert.Equal("10", alerts.ResolveString(alerts.Json["parameters"]!["detectErrorRatePercent"]!["defaultValue"]));
+
+        var rollback = Query("canary-rolled-back");
+        Assert.Contains("mogface.canary.decisions", rollback, StringComparison.Ordinal);
+        Assert.Contains("'rollback'", rollback, StringComparison.Ordinal);
 
         var (_, rule) = alerts.Single("Microsoft.Insights/scheduledQueryRules");
         Assert.Equal("[variables('actions')]", (string?)rule["properties"]!["actions"]);
