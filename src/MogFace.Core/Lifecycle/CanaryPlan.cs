@@ -40,6 +40,3 @@ public sealed record CanaryPlan
 
 /// <summary>One decision of a canary plan: start, advance, promote, rollback or cancel, at which percent, and why.</summary>
 public sealed record PlanDecision(DateTimeOffset At, string Action, int Percent, string Reason);
-
-/// <summary>What one instance served of one version over the traffic window (failed requests included in <see cref="Requests"/>).</summary>
-public sealed record VersionTraffic(string Version, long Requests, long Errors, double? P99Ms);

@@ -1,3 +1,5 @@
+using MogFace.Core.Telemetry;
+
 namespace MogFace.Core.Lifecycle;
 
 // The JSON documents of the models container (system.md, "The weights path"). Field names are contracts.

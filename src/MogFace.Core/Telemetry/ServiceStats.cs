@@ -3,6 +3,9 @@ using System.Diagnostics.Metrics;
 
 namespace MogFace.Core.Telemetry;
 
+/// <summary>What one instance served of one version over a window (failed requests included in <see cref="Requests"/>): heartbeats carry it for canary plans.</summary>
+public sealed record VersionTraffic(string Version, long Requests, long Errors, double? P99Ms);
+
 /// <summary>Latency of one model version over the stats window.</summary>
 public sealed record VersionLatency(string Version, long Requests, double P50Ms, double P99Ms);
 
@@ -99,7 +102,7 @@ public sealed class ServiceStats : IDisposable
     }
 
     /// <summary>Per version: requests (failed ones included), errors and p99 over the last <paramref name="window"/> (heartbeats carry it).</summary>
-    public IReadOnlyList<Lifecycle.VersionTraffic> Traffic(TimeSpan window)
+    public IReadOnlyList<VersionTraffic> Traffic(TimeSpan window)
     {
         var since = _time.GetUtcNow() - window;
         return _latency
@@ -140,13 +143,13 @@ public sealed class ServiceStats : IDisposable
             return new VersionLatency(version, recent.Length, Math.Round(Quantile(recent, 0.5), 2), Math.Round(Quantile(recent, 0.99), 2));
         }
 
-        public Lifecycle.VersionTraffic Traffic(string version, DateTimeOffset since)
+        public VersionTraffic Traffic(string version, DateTimeOffset since)
         {
             (DateTimeOffset At, double Ms, bool Ok)[] recent;
             lock (_samples)
                 recent = _samples.Take(_count).Where(s => s.At >= since).ToArray();
             var succeeded = recent.Where(s => s.Ok).Select(s => s.Ms).Order().ToArray();
-            return new Lifecycle.VersionTraffic(version, recent.Length, recent.Length - succeeded.Length,
+            return new VersionTraffic(version, recent.Length, recent.Length - succeeded.Length,
                 succeeded.Length == 0 ? null : Math.Round(Quantile(succeeded, 0.99), 2));
         }
 

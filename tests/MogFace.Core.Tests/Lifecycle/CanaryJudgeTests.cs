@@ -1,4 +1,5 @@
 using MogFace.Core.Lifecycle;
+using MogFace.Core.Telemetry;
 
 namespace MogFace.Core.Tests.Lifecycle;
 
