@@ -200,6 +200,61 @@ public sealed class ConsolePageTests(ConsoleBrowserFixture fixture)
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task T6_Canary_plan_progress_pinned_detect_instance_traffic_and_the_metrics_link()
+    {
+        var (page, errors) = await fixture.OpenAsync("#models");
+        await page.FillAsync("#api-key", ConsoleBrowserFixture.AdminKey);
+        await page.ClickAsync("#key-form button[type=submit]");
+        await Expect(page.Locator("#models-active")).ToHaveTextAsync(fixture.BackVersion);
+        await Expect(page.Locator("#plan-progress")).ToBeHiddenAsync();
+
+        // A plan started from the page: the canary at its first step, the steps and the start decision shown.
+        await page.SelectOptionAsync("#canary-version", FrontVersion);
+        await page.FillAsync("#plan-steps", "5,25,50");
+        await page.FillAsync("#plan-dwell", "600");
+        await page.ClickAsync("#plan-start");
+        await Expect(page.Locator("#action-message")).ToContainTextAsync("Plan started: " + FrontVersion + " at 5 %, then 25 → 50 → 100 % every 00:10:00");
+        await Expect(page.Locator("#models-canary")).ToHaveTextAsync(FrontVersion + " @ 5 %");
+        await Expect(page.Locator("#plan-progress")).ToBeVisibleAsync();
+        await Expect(page.Locator("#plan-progress")).ToHaveAttributeAsync("data-state", "running");
+        await Expect(page.Locator("#plan-steps-list li")).ToContainTextAsync(new[] { "5 %", "25 %", "50 %", "100 % (promote)" });
+        await Expect(page.Locator("#plan-steps-list li.current")).ToContainTextAsync("5 % — since");
+        await Expect(page.Locator("#plan-decisions li[data-action=start]")).ToContainTextAsync("plan 5 → 25 → 50 → 100 %");
+
+        // Readiness and traffic per instance come from the heartbeats: the instance is ready and reports the
+        // requests sent to the back model.
+        await DetectAsync(2);
+        await Expect(page.Locator("#instances-body tr td").Nth(1)).ToHaveTextAsync("ready");
+        await Expect(page.Locator("#instances-body td.traffic")).ToContainTextAsync(fixture.BackVersion + ": ");
+
+        // Pinned detect: the Detect tab offers what this instance serves, and the pinned version answers.
+        await page.ClickAsync("#tab-detect");
+        await Expect(page.Locator("#detect-version option")).ToHaveCountAsync(3);
+        await page.SelectOptionAsync("#detect-version", FrontVersion);
+        await page.SetInputFilesAsync("#detect-file", Http.Image("grace_hopper_512x512.jpg"));
+        await Expect(page.Locator("#detect-model")).ToHaveTextAsync(FrontVersion);
+        await page.SelectOptionAsync("#detect-version", fixture.BackVersion);
+        await Expect(page.Locator("#detect-model")).ToHaveTextAsync(fixture.BackVersion);
+
+        // Clearing the canary by hand ends the plan, recorded as cancelled.
+        await page.ClickAsync("#tab-models");
+        await page.ClickAsync("#canary-clear");
+        await Expect(page.Locator("#models-canary")).ToHaveTextAsync("off");
+        await Expect(page.Locator("#plan-progress")).ToHaveAttributeAsync("data-state", "cancelled");
+        await Expect(page.Locator("#plan-decisions li[data-action=cancel]")).ToContainTextAsync("canary ended by hand");
+
+        // The Status tab links to the server's Prometheus endpoint, which answers with the MogFace meter.
+        await page.ClickAsync("#tab-status");
+        var href = await page.GetAttributeAsync("#metrics-link", "href");
+        Assert.Equal("/metrics", href);
+        using var client = fixture.Server.CreateClient();
+        var metrics = await client.GetStringAsync(href!.TrimStart('/'));
+        Assert.Contains("mogface_detect_duration_milliseconds", metrics);
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
     /// <summary>Detect requests over HTTP (the function key), as a client would send them.</summary>
     private async Task DetectAsync(int count, string image = "grace_hopper_512x512.jpg")
     {

@@ -25,6 +25,9 @@
   }
   const API = computeApiBase(location.pathname);
   document.documentElement.dataset.api = API;
+  // /metrics is the standalone server's (beside /api); the Functions app, whose console lives under /api/console/, has none.
+  if (location.pathname.startsWith(API + "/console")) $("metrics-note").hidden = true;
+  else $("metrics-link").href = API.replace(/api$/, "") + "metrics";
 
   const keyStore = {
     get() { try { return sessionStorage.getItem(KEY_STORAGE) || ""; } catch { return ""; } },
@@ -217,7 +220,9 @@
     detect.controller = controller;
     say("detect-message", "Detecting faces at threshold " + thresholdValue() + "…", "busy");
     const maxSide = $("max-side").value;
-    const r = await call("POST", "/detect?threshold=" + thresholdValue() + (maxSide ? "&maxSide=" + maxSide : ""), {
+    const version = $("detect-version").value;
+    const r = await call("POST", "/detect?threshold=" + thresholdValue() + (maxSide ? "&maxSide=" + maxSide : "")
+      + (version ? "&version=" + encodeURIComponent(version) : ""), {
       body: detect.file,
       headers: { "Content-Type": guessType(detect.file) },
       signal: controller.signal,
@@ -341,6 +346,7 @@
     runDetect();
   });
   $("max-side").addEventListener("change", runDetect);
+  $("detect-version").addEventListener("change", runDetect);
   $("show-landmarks").addEventListener("change", draw);
   $("threshold-value").textContent = thresholdValue();
 
@@ -432,7 +438,30 @@
       renderRejected(rejected);
     }
     renderInstances(instances, pointer);
+    renderPlan(pointer.plan);
     $("models-refreshed").textContent = "refreshed " + new Date().toLocaleTimeString("en-GB") + " (every 2 s)";
+  }
+
+  /** The canary plan in the pointer: its steps (done, current, to come), its state, and every decision with its reason. */
+  function renderPlan(plan) {
+    $("plan-progress").hidden = !plan;
+    if (!plan) return;
+    $("plan-version").textContent = plan.version;
+    const running = plan.state === "running";
+    $("plan-state").replaceChildren(badge(plan.state, running ? "info" : plan.state === "promoted" ? "ok" : plan.state === "rolled-back" ? "bad" : "warn"));
+    const key = JSON.stringify([plan.step, plan.state, plan.steps, plan.decisions.length]);
+    if ($("plan-progress").dataset.key === key) return;
+    $("plan-progress").dataset.key = key;
+    $("plan-progress").dataset.state = plan.state;
+    $("plan-steps-list").replaceChildren(...plan.steps.map((percent, k) => {
+      const done = k < plan.step || (plan.state === "promoted");
+      const current = running && k === plan.step;
+      return el("li", { class: done ? "done" : current ? "current" : null, "aria-current": current ? "step" : null },
+        percent === 100 ? "100 % (promote)" : percent + " %",
+        current ? " — since " + fmt.time(plan.stepStartedAt) + ", dwell " + plan.dwell : "");
+    }));
+    $("plan-decisions").replaceChildren(...plan.decisions.slice().reverse().map((d) =>
+      el("li", { "data-action": d.action }, el("span", { class: "mono", text: fmt.time(d.at) }), " ", badge(d.action), " at " + d.percent + " %: " + d.reason)));
   }
 
   function withFocusKept(container, render) {
@@ -518,7 +547,7 @@
     let fresh = 0;
     let converged = 0;
     if (!instances.length) {
-      emptyRow(body, 8, "No instance has reported yet.");
+      emptyRow(body, 9, "No instance has reported yet.");
     } else {
       body.replaceChildren(...instances.map((i) => {
         const ageS = (now - Date.parse(i.updatedAt)) / 1000;
@@ -541,6 +570,9 @@
           el("td", { class: "mono wrap" }, ...((i.loaded || []).length ? i.loaded.flatMap((v, k) => (k ? [el("br"), v] : [v])) : ["–"])),
           el("td", { text: i.provider || "–" }),
           el("td", { class: "num", title: i.lastPoll ? "last poll " + fmt.time(i.lastPoll) : null, text: fmt.age(ageS) }),
+          el("td", { class: "mono wrap traffic" }, ...((i.traffic || []).length
+            ? i.traffic.flatMap((t, k) => [k ? el("br") : null, t.version + ": " + t.requests + " req, " + t.errors + " err, p99 " + (t.p99Ms == null ? "–" : fmt.num(t.p99Ms, 1) + " ms")]).filter(Boolean)
+            : ["–"])),
           el("td", { text: i.lastError || "–" }));
       }));
     }
@@ -620,6 +652,30 @@
     }), () => "Canary set: " + version + " gets " + percent + " % of clients.");
   });
 
+  $("plan-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const version = $("canary-version").value;
+    const steps = $("plan-steps").value.split(",").map((p) => Number(p.trim()));
+    const dwellSeconds = Number($("plan-dwell").value);
+    if (!version) {
+      say("action-message", "Choose the canary version first.", "error");
+      return;
+    }
+    if (!steps.length || steps.some((p) => !Number.isInteger(p) || p < 1 || p > 100)) {
+      say("action-message", "The plan is a list of whole percents from 1 to 100, such as 5,25,50,100.", "error");
+      return;
+    }
+    if (!Number.isInteger(dwellSeconds) || dwellSeconds < 1) {
+      say("action-message", "The dwell is a whole number of seconds, at least 1.", "error");
+      return;
+    }
+    const dwell = new Date(dwellSeconds * 1000).toISOString().substring(11, 19); // hh:mm:ss (under a day)
+    adminAction("Starting the canary plan", () => call("POST", "/models/canary/plan", {
+      body: JSON.stringify({ version, steps, dwell }),
+      headers: { "Content-Type": "application/json" },
+    }), (r) => "Plan started: " + version + " at " + r.data.canary.percent + " %, then " + r.data.plan.steps.slice(1).join(" → ") + " % every " + r.data.plan.dwell + " while its errors and p99 stay within the margins.");
+  });
+
   $("canary-clear").addEventListener("click", () =>
     adminAction("Clearing the canary", () => call("DELETE", "/models/canary"), () => "Canary cleared."));
 
@@ -647,6 +703,7 @@
         status.last = { at, ok: false, status: r.status, error: r.error, instance: r.data && r.data.instance };
       }
       renderHeader();
+      renderDetectVersions();
       if (currentTab === "status") renderStatus();
     } finally {
       status.inflight = false;
@@ -666,6 +723,20 @@
       dot.className = "dot bad";
       text.textContent = last.status === 503 ? "no model loaded yet" : "unreachable";
     }
+  }
+
+  /** The Detect tab's version choices: what the instance that answered health serves (active, and the canary). */
+  function renderDetectVersions() {
+    const h = status.last && status.last.ok ? status.last.health : null;
+    const served = h ? [h.modelVersion, h.canary && h.canary.version].filter(Boolean) : [];
+    const select = $("detect-version");
+    const key = served.join(" ");
+    if (select.dataset.key === key) return;
+    select.dataset.key = key;
+    const chosen = select.value;
+    select.replaceChildren(select.options[0],
+      ...served.map((v, k) => el("option", { value: v, text: v + (k ? " (canary)" : " (active)") })));
+    select.value = served.includes(chosen) ? chosen : "";
   }
 
   function renderStatus() {
