@@ -18,7 +18,7 @@ public abstract partial class VersionLifecycleContract
 
         using (var start = await admin.PostAsJsonAsync("api/models/canary/plan", new { version = Front, steps = new[] { 5, 25, 50 }, dwell = "00:10:00" }))
         {
-            var pointer = await Http.JsonAsync(start);
+            var pointer = await TestHttp.JsonAsync(start);
             Assert.Equal(Back, pointer.GetProperty("active").GetString());
             Assert.Equal(Front, pointer.GetProperty("canary").GetProperty("version").GetString());
             Assert.Equal(5, pointer.GetProperty("canary").GetProperty("percent").GetInt32());
@@ -33,7 +33,7 @@ public abstract partial class VersionLifecycleContract
 
         using (var clear = await admin.DeleteAsync("api/models/canary"))
         {
-            var plan = (await Http.JsonAsync(clear)).GetProperty("plan");
+            var plan = (await TestHttp.JsonAsync(clear)).GetProperty("plan");
             Assert.Equal("cancelled", plan.GetProperty("state").GetString());
             Assert.Equal("cancel", plan.GetProperty("decisions")[1].GetProperty("action").GetString());
         }
@@ -59,8 +59,8 @@ public abstract partial class VersionLifecycleContract
 
         using var response = await admin.PostAsync("api/models/canary/plan", content);
 
-        await Http.AssertProblemAsync(response, status, code);
+        await TestHttp.AssertProblemAsync(response, status, code);
         using var list = await admin.GetAsync("api/models");
-        Assert.False((await Http.JsonAsync(list)).GetProperty("pointer").TryGetProperty("canary", out _));
+        Assert.False((await TestHttp.JsonAsync(list)).GetProperty("pointer").TryGetProperty("canary", out _));
     }
 }

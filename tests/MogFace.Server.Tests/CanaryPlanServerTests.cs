@@ -39,31 +39,31 @@ public sealed class CanaryPlanServerTests : IAsyncLifetime
         using var client = _server.CreateClient();
         string back, front;
         using (var upload = await ServerInstance.UploadAsync(client, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "blazeface-back"))
-            back = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
+            back = (await TestHttp.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
         using (var upload = await ServerInstance.UploadAsync(client, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "blazeface-front"))
-            front = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
+            front = (await TestHttp.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
         using (var activate = await client.PostAsync($"api/models/{back}/activate", null))
-            await Http.JsonAsync(activate);
+            await TestHttp.JsonAsync(activate);
         await _server.WaitForModelAsync(back);
 
         using (var start = await client.PostAsJsonAsync("api/models/canary/plan", new { version = front, steps = new[] { 50 }, dwell = "00:00:01" }))
-            Assert.Equal("running", (await Http.JsonAsync(start)).GetProperty("plan").GetProperty("state").GetString());
+            Assert.Equal("running", (await TestHttp.JsonAsync(start)).GetProperty("plan").GetProperty("state").GetString());
 
         // Traffic from new clients until the plan ends: the canary's requests reach the heartbeat, the dwell
         // passes, and the server's decider promotes.
         JsonElement pointer = default;
         var answered = new List<int>();
-        await Http.WaitUntilAsync(async () =>
+        await TestHttp.WaitUntilAsync(async () =>
         {
             for (var i = 0; i < 5; i++)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = Http.ImageFile("grace_hopper_512x512.jpg") };
+                using var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = TestHttp.ImageFile("grace_hopper_512x512.jpg") };
                 request.Headers.Add("X-Client-Id", $"client-{answered.Count}");
                 using var response = await client.SendAsync(request);
                 answered.Add((int)response.StatusCode);
             }
             using var list = await client.GetAsync("api/models");
-            pointer = (await Http.JsonAsync(list)).GetProperty("pointer");
+            pointer = (await TestHttp.JsonAsync(list)).GetProperty("pointer");
             return pointer.GetProperty("plan").GetProperty("state").GetString() != "running";
         });
 

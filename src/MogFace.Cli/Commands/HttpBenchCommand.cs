@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using MogFace.Core.Detection;
-using MogFace.Core.Imaging;
+using MogFace.Engine.Detection;
+using MogFace.Engine.Imaging;
 
 namespace MogFace.Cli.Commands;
 

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MogFace.Core;
-using MogFace.Core.Lifecycle;
+using MogFace.Engine.Json;
+using MogFace.Registry.Administration;
 
 namespace MogFace.Cli.Commands;
 

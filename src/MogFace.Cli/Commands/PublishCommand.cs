@@ -3,7 +3,7 @@ using Azure;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using MogFace.Core.Families;
+using MogFace.Engine.Families;
 
 namespace MogFace.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
-using MogFace.Core.Lifecycle;
+using MogFace.Registry.Administration;
 
 namespace MogFace.Functions.Functions;
 
