@@ -1,3 +1,4 @@
+using MogFace.Engine.Statistics;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
@@ -117,8 +118,8 @@ public sealed class ServiceStats : IDisposable
                 recent = _samples.Take(_count).Where(s => s.At >= since).Select(s => s.Ms).Order().ToArray();
             if (recent.Length == 0)
                 return null;
-            double At(double q) => recent[Math.Min(recent.Length - 1, (int)Math.Ceiling(q * recent.Length) - 1)];
-            return new VersionLatency(version, recent.Length, Math.Round(At(0.5), 2), Math.Round(At(0.99), 2));
+            return new VersionLatency(version, recent.Length,
+                Math.Round(NearestRank.Percentile(recent, 0.5), 2), Math.Round(NearestRank.Percentile(recent, 0.99), 2));
         }
     }
 }
