@@ -1,3 +1,4 @@
+using MogFace.Engine.Families;
 using MogFace.Engine;
 using MogFace.Engine.Inference;
 

@@ -37,6 +37,3 @@ public static class ModelFamilies
         };
     }
 }
-
-/// <summary>The model file is not something this service can serve (wrong signature, unknown family…).</summary>
-public sealed class ModelFormatException(string message, Exception? inner = null) : Exception(message, inner);

@@ -43,7 +43,7 @@ public static class ApiRoutes
 
     /// <summary>
     /// The operator console. The Functions app serves it under the prefix (<c>/api/console/</c>); the server at
-    /// <c>/console/</c> and <c>/</c> (see <c>ConsoleHandler.MapMogFaceConsole</c>), so it is not in <see cref="Api"/>.
+    /// <c>/console/</c> and <c>/</c> (the server maps them in <c>ConsoleRoutes</c>, the Functions app in <c>ConsoleFunction</c>), so it is not in <see cref="Api"/>.
     /// </summary>
     public static readonly ApiRoute Console = new("Console", "GET", "console/{*path}", KeyLevel.Anonymous,
         "The operator console page (it asks for keys itself).");

@@ -1,3 +1,4 @@
+using MogFace.Engine.Statistics;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -120,11 +121,8 @@ internal static class HttpBenchCommand
         await Task.WhenAll(workers);
         wall.Stop();
         Array.Sort(latencies);
-        return new Stats(Percentile(latencies, 0.50), Percentile(latencies, 0.99), total / wall.Elapsed.TotalSeconds);
+        return new Stats(NearestRank.Percentile(latencies, 0.50), NearestRank.Percentile(latencies, 0.99), total / wall.Elapsed.TotalSeconds);
     }
-
-    internal static double Percentile(double[] sorted, double p) =>
-        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static int[] ParseLevels(string text)
     {

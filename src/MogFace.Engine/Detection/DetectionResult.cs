@@ -1,4 +1,3 @@
-using MogFace.Engine;
 
 namespace MogFace.Engine.Detection;
 

@@ -59,19 +59,4 @@ public static class ConsoleHandler
         var current = new EntityTagHeaderValue(etag);
         return ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
     }
-
-    /// <summary>
-    /// Anonymous routes for the page: <c>GET /</c> redirects to <c>/console/</c>; <c>GET /console</c>,
-    /// <c>/console/</c> and <c>/console/{file}</c> serve it.
-    /// </summary>
-    public static IEndpointRouteBuilder MapMogFaceConsole(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/", (HttpContext context) => Results.Redirect(context.Request.PathBase + "/console/"))
-            .WithName("ConsoleRoot")
-            .ExcludeFromDescription();
-        app.MapGet("/console/{*path}", ConsoleHandler.Handle)
-            .WithName("Console")
-            .WithSummary("The operator console (static page and its assets).");
-        return app;
-    }
 }

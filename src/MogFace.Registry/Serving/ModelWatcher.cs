@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using MogFace.Engine.Families;
 using MogFace.Engine;
 using MogFace.Engine.Detection;
 using MogFace.Engine.Inference;

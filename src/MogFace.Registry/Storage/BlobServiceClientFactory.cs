@@ -11,9 +11,17 @@ namespace MogFace.Registry.Storage;
 /// with a managed identity (<c>AzureWebJobsStorage__clientId</c> for a user-assigned one) or, without a client
 /// id, <see cref="DefaultAzureCredential"/> (developer sign-in, workload identity, managed identity).
 /// </summary>
-internal static class BlobServiceClientFactory
+public static class BlobServiceClientFactory
 {
     public const string ConnectionKey = "AzureWebJobsStorage";
+
+    /// <summary>Whether <paramref name="configuration"/> names a storage account at all (either convention).</summary>
+    public static bool IsConfigured(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(ConnectionKey);
+        return !string.IsNullOrWhiteSpace(section.Value) || !string.IsNullOrWhiteSpace(section["blobServiceUri"])
+            || !string.IsNullOrWhiteSpace(section["accountName"]);
+    }
 
     public static BlobServiceClient Create(IConfiguration configuration, BlobClientOptions? options = null)
     {

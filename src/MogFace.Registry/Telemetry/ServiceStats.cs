@@ -1,3 +1,4 @@
+using MogFace.Engine.Statistics;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
@@ -140,7 +141,8 @@ public sealed class ServiceStats : IDisposable
                 recent = _samples.Take(_count).Where(s => s.At >= since && s.Ok).Select(s => s.Ms).Order().ToArray();
             if (recent.Length == 0)
                 return null;
-            return new VersionLatency(version, recent.Length, Math.Round(Quantile(recent, 0.5), 2), Math.Round(Quantile(recent, 0.99), 2));
+            return new VersionLatency(version, recent.Length,
+                Math.Round(NearestRank.Percentile(recent, 0.5), 2), Math.Round(NearestRank.Percentile(recent, 0.99), 2));
         }
 
         public VersionTraffic Traffic(string version, DateTimeOffset since)
@@ -150,9 +152,7 @@ public sealed class ServiceStats : IDisposable
                 recent = _samples.Take(_count).Where(s => s.At >= since).ToArray();
             var succeeded = recent.Where(s => s.Ok).Select(s => s.Ms).Order().ToArray();
             return new VersionTraffic(version, recent.Length, recent.Length - succeeded.Length,
-                succeeded.Length == 0 ? null : Math.Round(Quantile(succeeded, 0.99), 2));
+                succeeded.Length == 0 ? null : Math.Round(NearestRank.Percentile(succeeded, 0.99), 2));
         }
-
-        private static double Quantile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
     }
 }

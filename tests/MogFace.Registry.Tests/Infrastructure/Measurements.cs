@@ -1,3 +1,4 @@
+using MogFace.Engine.Statistics;
 using System.Text.Json;
 using MogFace.Tests.Shared;
 
@@ -6,14 +7,7 @@ namespace MogFace.Registry.Tests.Infrastructure;
 /// <summary>Numbers the lifecycle tests measure, written under TestResults/ for docs/hot-swap.md.</summary>
 internal static class Measurements
 {
-    public static double Percentile(IReadOnlyList<double> values, double p)
-    {
-        if (values.Count == 0)
-            return double.NaN;
-        var sorted = values.Order().ToArray();
-        var rank = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-    }
+    public static double Percentile(IReadOnlyList<double> values, double p) => NearestRank.Percentile(values, p / 100);
 
     public static string Write(string fileName, object value)
     {

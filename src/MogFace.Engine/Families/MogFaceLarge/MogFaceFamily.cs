@@ -1,6 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using MogFace.Engine;
 using MogFace.Engine.Families;
 using MogFace.Engine.Inference;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MogFace.Engine;
 using MogFace.Engine.Families;
 
 namespace MogFace.Engine.Families.MogFaceLarge;

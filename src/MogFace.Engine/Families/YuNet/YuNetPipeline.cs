@@ -1,6 +1,5 @@
 using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
-using MogFace.Engine;
 using MogFace.Engine.Detection;
 using MogFace.Engine.Families;
 using MogFace.Engine.Imaging;

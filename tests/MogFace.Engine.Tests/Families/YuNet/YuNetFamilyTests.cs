@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime.Tensors;
+using MogFace.Engine.Families;
 using MogFace.Engine;
 using MogFace.Engine.Families.YuNet;
 using MogFace.Engine.Inference;

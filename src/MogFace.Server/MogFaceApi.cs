@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using MogFace.Http;
 
-namespace MogFace.Http;
+namespace MogFace.Server;
 
 /// <summary>The standalone server's minimal-API routes: <see cref="ApiRoutes.Api"/>, each bound to its shared handler and key filter.</summary>
 public static class MogFaceApi
