@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using MogFace.Http;
+using MogFace.Registry;
 using MogFace.Registry.Telemetry;
 
 namespace MogFace.Server;
