@@ -12,10 +12,14 @@ public sealed record SessionHandle(InferenceSession Session, string Provider) : 
 
 /// <summary>
 /// Creates ONNX Runtime sessions: CUDA when asked for and loadable, else CPU with the reason logged.
-/// GetAvailableProviders() lists compiled-in providers, not usable ones, so the only honest test is to try.
+/// GetAvailableProviders() lists compiled-in providers, not usable ones, so the only honest test is to try;
+/// on a CPU-only install (no CUDA provider library, see <see cref="CudaProviderLibrary"/>) Auto does not try.
 /// </summary>
-public sealed class SessionFactory(InferenceOptions options, ILogger<SessionFactory>? logger = null)
+public sealed class SessionFactory(InferenceOptions options, ILogger<SessionFactory>? logger = null, bool? cudaProviderInstalled = null)
 {
+    // Tests pass the answer; hosts look beside the app.
+    private readonly bool _cudaProviderInstalled = cudaProviderInstalled ?? CudaProviderLibrary.IsInstalled;
+
     private readonly ILogger _logger = logger ?? NullLogger<SessionFactory>.Instance;
 
     public InferenceOptions Options => options;
@@ -33,7 +37,8 @@ public sealed class SessionFactory(InferenceOptions options, ILogger<SessionFact
 
     private SessionHandle Create(Func<SessionOptions, InferenceSession> open)
     {
-        if (options.ExecutionProvider != ExecutionProviderPreference.Cpu)
+        if (options.ExecutionProvider == ExecutionProviderPreference.Cuda
+            || (options.ExecutionProvider == ExecutionProviderPreference.Auto && _cudaProviderInstalled))
         {
             using var gpu = BaseOptions();
             string? failure;
