@@ -63,10 +63,10 @@ bash scripts/setup.sh
 cli_dll="src/MogFace.Cli/bin/Release/net10.0/mogface.dll"
 functions_app="artifacts/functions"
 settings=() # NAME=VALUE pairs from local.settings.json (functions mode), handed to the host with env
-build() { dotnet build "$1" -c Release --nologo -v quiet -clp:ErrorsOnly; }
+build() { dotnet build "$1" -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"; }
 build_server_and_cli() { build src/MogFace.Server && build src/MogFace.Cli; }
 publish_functions_and_build_cli() {
-  dotnet publish src/MogFace.Functions -c Release -o "$functions_app" --nologo -v quiet -clp:ErrorsOnly && build src/MogFace.Cli
+  dotnet publish src/MogFace.Functions -c Release -o "$functions_app" --nologo -v quiet "-clp:ErrorsOnly;NoSummary" && build src/MogFace.Cli
 }
 if [[ $host_kind == server ]]; then
   step "building the server and the CLI (~1 min the first time)" build_server_and_cli
@@ -89,8 +89,8 @@ else
       log "no 'func' on PATH and no Functions host kit at ${kit}: install Azure Functions Core Tools"
       exit 1
     fi
-    step "no 'func' on PATH: using the Azure Functions host built from source (${funchost_dir}; the first build takes ~2 min)" \
-      bash "$kit/build.sh" "$funchost_dir" >&2
+    log "no 'func' on PATH: using the Azure Functions host built from source by ${kit}"
+    step "building the Azure Functions host into ${funchost_dir} (~2 min the first time)" bash "$kit/build.sh" "$funchost_dir" >&2
   fi
 fi
 
@@ -118,7 +118,7 @@ if [[ ( -z $storage || $storage == "UseDevelopmentStorage=true" ) && -z ${AzureW
       log "starting Azurite on 127.0.0.1:10000-10002 (data in .azurite/, kept across runs; rm -rf .azurite to start empty)"
     fi
     node_modules/.bin/azurite --blobHost 127.0.0.1 --blobPort 10000 --queuePort 10001 --tablePort 10002 \
-      "${persistence[@]}" --skipApiVersionCheck --disableTelemetry --silent &
+      "${persistence[@]}" --skipApiVersionCheck --disableTelemetry --silent >/dev/null & # its errors still reach stderr
     pids+=($!)
     for _ in $(seq 1 300); do port_open 10000 && break; sleep 0.1; done
     port_open 10000 || { log "Azurite did not start"; exit 1; }

@@ -28,14 +28,16 @@ stop_heartbeat() {
   heartbeat_pid=""
 }
 
-# step "<what it is doing>" command…: logs what, runs the command with a heartbeat, logs how long it took.
+# step "<what it is doing> (<hint>)" command…: logs it, runs the command with a heartbeat (which repeats what,
+# not the hint), logs how long it took.
 step() {
   local what=$1 started=$SECONDS rc=0
   shift
   log "${what}"
-  start_heartbeat "$what"
+  start_heartbeat "${what%% (*}"
   "$@" || rc=$?
   stop_heartbeat
-  ((rc == 0)) && log "done in $((SECONDS - started)) s"
+  # Only after steps long enough to have been worth a heartbeat: short ones need no epilogue.
+  ((rc == 0 && SECONDS - started >= 10)) && log "done in $((SECONDS - started)) s"
   return "$rc"
 }

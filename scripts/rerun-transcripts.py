@@ -2,7 +2,10 @@
 """Re-runs the command transcripts of a Markdown file and writes back what they print now.
 
 Usage (from the repository root, with ./run.sh serving in another shell):
-    python3 scripts/rerun-transcripts.py README.md [--dry-run]
+    python3 scripts/rerun-transcripts.py README.md ["Section heading"] [--dry-run]
+
+With a section heading, only the blocks under that heading (up to the next heading of the same or a higher
+level) are re-run: sections meant for another host (MOGFACE_HOST=functions ./run.sh) run separately.
 
 Every ```console block is a transcript: lines starting with "$ " are commands, the lines after each one are
 its output. The commands of the whole file run in order in one bash session started at the repository root
@@ -22,10 +25,30 @@ import uuid
 ELLIPSIS = "…"
 
 
-def blocks(lines):
+def section(lines, heading):
+    """(first, last) line indexes of the section under a heading; the whole file without one."""
+    if heading is None:
+        return 0, len(lines)
+    for i, line in enumerate(lines):
+        m = re.match(r"(#+) (.*)", line)
+        if m and m.group(2).strip() == heading:
+            level = len(m.group(1))
+            for j in range(i + 1, len(lines)):
+                n = re.match(r"(#+) ", lines[j])
+                if n and len(n.group(1)) <= level and not in_fence(lines, j):
+                    return i, j
+            return i, len(lines)
+    sys.exit(f"no heading '{heading}'")
+
+
+def in_fence(lines, index):
+    return sum(1 for line in lines[:index] if line.startswith("```")) % 2 == 1
+
+
+def blocks(lines, first=0, last=None):
     """Yields (start, end) line indexes of the bodies of ```console blocks."""
-    i = 0
-    while i < len(lines):
+    i, last = first, len(lines) if last is None else last
+    while i < last:
         if lines[i].strip() == "```console":
             j = i + 1
             while lines[j].strip() != "```":
@@ -93,11 +116,13 @@ class Shell:
 
 
 def main():
-    path, dry = sys.argv[1], "--dry-run" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--dry-run"]
+    path, heading, dry = args[0], args[1] if len(args) > 1 else None, "--dry-run" in sys.argv
     lines = open(path, encoding="utf-8").read().split("\n")
+    first, last = section(lines, heading)
     shell = Shell()
     edits = []
-    for start, end in blocks(lines):
+    for start, end in blocks(lines, first, last):
         entries = transcript(lines[start:end])
         if not entries or re.search(r"(^|\s)\./run\.sh\b", entries[0][0]):
             continue
