@@ -63,10 +63,15 @@ bash scripts/setup.sh
 cli_dll="src/MogFace.Cli/bin/Release/net10.0/mogface.dll"
 functions_app="artifacts/functions"
 settings=() # NAME=VALUE pairs from local.settings.json (functions mode), handed to the host with env
-build() { dotnet build "$1" -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"; }
+# dotnet's output only when it fails (even -v quiet prints a "Build succeeded" summary).
+quietly() {
+  local out
+  out="$("$@" 2>&1)" || { echo "$out" >&2; return 1; }
+}
+build() { quietly dotnet build "$1" -c Release --nologo -v quiet -clp:ErrorsOnly; }
 build_server_and_cli() { build src/MogFace.Server && build src/MogFace.Cli; }
 publish_functions_and_build_cli() {
-  dotnet publish src/MogFace.Functions -c Release -o "$functions_app" --nologo -v quiet "-clp:ErrorsOnly;NoSummary" && build src/MogFace.Cli
+  quietly dotnet publish src/MogFace.Functions -c Release -o "$functions_app" --nologo -v quiet -clp:ErrorsOnly && build src/MogFace.Cli
 }
 if [[ $host_kind == server ]]; then
   step "building the server and the CLI (~1 min the first time)" build_server_and_cli
@@ -194,7 +199,7 @@ if curl_admin "$url/api/models" | grep -q '"versions":\[\]'; then
   dotnet "$cli_dll" publish models/yunet/yunet-n.onnx --manifest models/yunet/yunet-n.json >&2
 fi
 # A restart on kept Azurite data serves the active version from before: it is loaded, not registered again.
-[[ $(health_code) == 200 ]] || step "waiting for the model to be validated, loaded and warmed up" wait_until_serving
+[[ $(health_code) == 200 ]] || step "waiting for the active model to load and warm up" wait_until_serving
 
 console="${url}/"
 [[ $host_kind == functions ]] && console="${url}/api/console/"
