@@ -125,7 +125,7 @@ if [[ ( -z $storage || $storage == "UseDevelopmentStorage=true" ) && -z ${AzureW
     node_modules/.bin/azurite --blobHost 127.0.0.1 --blobPort 10000 --queuePort 10001 --tablePort 10002 \
       "${persistence[@]}" --skipApiVersionCheck --disableTelemetry --silent >/dev/null & # its errors still reach stderr
     pids+=($!)
-    for _ in $(seq 1 300); do port_open 10000 && break; sleep 0.1; done
+    for _ in $(seq 1 600); do port_open 10000 && break; sleep 0.1; done # slow on a busy machine
     port_open 10000 || { log "Azurite did not start"; exit 1; }
   fi
   export AzureWebJobsStorage="UseDevelopmentStorage=true"
