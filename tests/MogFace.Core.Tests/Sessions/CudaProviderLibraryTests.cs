@@ -6,7 +6,7 @@ namespace MogFace.Core.Tests.Sessions;
 
 /// <summary>
 /// A CPU-only install must not try CUDA (ONNX Runtime would log an error and the factory a warning on every model
-/// load); an install that carries the CUDA provider library still tries it.
+/// load); an install that carries the CUDA provider library still tries it, once while it fails to load.
 /// </summary>
 public sealed class CudaProviderLibraryTests : IDisposable
 {
@@ -56,6 +56,33 @@ public sealed class CudaProviderLibraryTests : IDisposable
 
         Assert.Equal("CPU", session.Provider);
         Assert.Equal(warns, logger.Levels.Any(level => level >= LogLevel.Warning));
+    }
+
+    [Fact]
+    public void Auto_stops_trying_cuda_after_its_provider_failed_to_load()
+    {
+        // The GPU package on a machine without CUDA: the first load warns once, the next ones go straight to CPU.
+        var logger = new RecordingLogger();
+        var factory = new SessionFactory(new InferenceOptions(), logger, cudaProviderInstalled: true);
+        var model = File.ReadAllBytes(RepoPaths.YuNet);
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var session = factory.Create(model);
+            Assert.Equal("CPU", session.Provider);
+        }
+
+        Assert.Single(logger.Levels, level => level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public void Required_cuda_still_fails_loudly_every_time()
+    {
+        var factory = new SessionFactory(new InferenceOptions { ExecutionProvider = ExecutionProviderPreference.Cuda }, cudaProviderInstalled: false);
+        var model = File.ReadAllBytes(RepoPaths.YuNet);
+
+        Assert.Throws<InvalidOperationException>(() => factory.Create(model));
+        Assert.Throws<InvalidOperationException>(() => factory.Create(model));
     }
 
     private sealed class RecordingLogger : ILogger<SessionFactory>
