@@ -27,7 +27,8 @@ log() { echo "run: $*" >&2; }
 # shellcheck source=scripts/progress.sh
 . scripts/progress.sh
 case $host_kind in
-  server | functions) ;;
+  server) host_name="server" ;;
+  functions) host_name="Functions host" ;;
   *) log "MOGFACE_HOST must be 'server' or 'functions'; got '${host_kind}'"; exit 2 ;;
 esac
 
@@ -170,7 +171,7 @@ curl_admin() {
 }
 
 exited() {
-  log "the ${host_kind} exited"
+  log "the ${host_name} exited"
   [[ $host_kind == functions ]] && tail -n 40 "$host_log" >&2
   exit 1
 }
@@ -192,7 +193,7 @@ wait_until_serving() {
     sleep 0.2
   done
 }
-step "waiting for the ${host_kind} to answer on ${url}" wait_until_up
+step "waiting for the ${host_name} to answer on ${url}" wait_until_up
 
 if curl_admin "$url/api/models" | grep -q '"versions":\[\]'; then
   log "registry is empty: publishing the default model (models/yunet/yunet-n.onnx + manifest) to the weights container"
