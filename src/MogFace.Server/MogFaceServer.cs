@@ -1,10 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using MogFace.Core;
-using MogFace.Core.Http;
-using MogFace.Core.Telemetry;
-using MogFace.Core.OperatorConsole;
 using OpenTelemetry.Metrics;
+using MogFace.Http;
+using MogFace.Registry.Telemetry;
 
 namespace MogFace.Server;
 
@@ -28,9 +26,7 @@ public static class MogFaceServer
     public static WebApplicationBuilder AddMogFaceServer(this WebApplicationBuilder builder)
     {
         BindLoopbackUnlessConfigured(builder);
-        builder.Services.AddMogFaceCore(builder.Configuration);
-        builder.Services.AddMogFaceHttp(builder.Configuration);
-        builder.Services.AddMogFaceTelemetry(builder.Configuration);
+        builder.Services.AddMogFaceService(builder.Configuration);
         // Prometheus text at /metrics: the MogFace meter, and ASP.NET Core's own http.server.request.duration.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ServiceStats.MeterName, "Microsoft.AspNetCore.Hosting")

@@ -79,7 +79,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
     private async Task<string> UploadAndWaitAsync(HttpClient admin, string path, string name)
     {
         using var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(path), name);
-        var version = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
+        var version = (await TestHttp.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
         return await Server.WaitForModelAsync(version);
     }
 
@@ -88,7 +88,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
     {
         using var admin = Server.CreateClient(AdminKey);
         using (var activate = await admin.PostAsync($"api/models/{version}/activate", null))
-            await Http.JsonAsync(activate, 200);
+            await TestHttp.JsonAsync(activate, 200);
         await Server.WaitForModelAsync(version);
     }
 

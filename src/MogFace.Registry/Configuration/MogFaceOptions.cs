@@ -1,0 +1,71 @@
+using MogFace.Engine.Imaging;
+using MogFace.Engine.Inference;
+
+namespace MogFace.Registry.Configuration;
+
+/// <summary>The <c>MogFace</c> configuration section (environment: <c>MogFace__Key</c>).</summary>
+public sealed class MogFaceOptions
+{
+    public const string Section = "MogFace";
+
+    public string WeightsContainer { get; set; } = "weights";
+    public string ModelsContainer { get; set; } = "models";
+
+    /// <summary>How often each instance polls <c>models/pointer.json</c> (±20 % jitter).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Local content-addressed model cache (default: a folder under the temp directory).</summary>
+    public string? CacheDirectory { get; set; }
+
+    public long MaxImageBytes { get; set; } = ImageLimits.DefaultMaxBytes;
+    public long MaxImagePixels { get; set; } = ImageLimits.DefaultMaxPixels;
+
+    /// <summary>Largest weights file ingestion accepts (default 1 GiB; MogFace-large is ~340 MB).</summary>
+    public long MaxModelBytes { get; set; } = 1L << 30;
+
+    /// <summary>Images decoded and run at once per instance; 0 (default) = one per processor. See DetectionGate.</summary>
+    public int MaxConcurrentDetections { get; set; }
+
+    /// <summary>Instance id override; default from the host environment (CONTAINER_APP_REPLICA_NAME, WEBSITE_INSTANCE_ID) or the machine name.</summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>
+    /// Whether ingestion runs the probe-image quality gate (default true). A manifest can switch it off for
+    /// one upload with <c>"qualityGate": false</c>; false here switches it off for all.
+    /// </summary>
+    public bool QualityGate { get; set; } = true;
+
+    /// <summary>
+    /// How far (in AP@0.4 on the embedded golden set, 0–1) a candidate may fall below the active version before
+    /// ingestion rejects it as <c>accuracy-regression</c> (default 0.02). Runs with the quality gate; a manifest's
+    /// <c>"gate": "warn"</c> turns the rejection into a warning kept with the version.
+    /// </summary>
+    public double AccuracyMargin { get; set; } = 0.02;
+
+    /// <summary>First delay before a failed model load is retried (doubles up to <see cref="LoadRetryMaxDelay"/>, jittered).</summary>
+    public TimeSpan LoadRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan LoadRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How often an ingestion that failed on storage is retried in place (blob trigger and container scan) before
+    /// it is handed back to the host's retries (trigger) or the next scan (server). Default 4.
+    /// </summary>
+    public int IngestionRetries { get; set; } = 4;
+
+    /// <summary>First delay of those retries (doubles each time, jittered; default 2 s).</summary>
+    public TimeSpan IngestionRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long the registry may go unanswered before <c>/api/health/ready</c> answers 503 (default 2 min). Generous
+    /// on purpose: a storage outage reaches every replica at once, and the loaded models keep serving through it.
+    /// </summary>
+    public TimeSpan RegistryStaleAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    public ImageLimits ImageLimits => new() { MaxBytes = MaxImageBytes, MaxPixels = MaxImagePixels };
+
+    public InferenceOptions Inference => new() { ExecutionProvider = ExecutionProvider, IntraOpThreads = IntraOpThreads };
+}
