@@ -193,6 +193,18 @@ var appSettings = [
     value: '0'
   }
   {
+    name: 'MogFace__MaxConcurrentRequests'
+    value: '0'
+  }
+  {
+    name: 'MogFace__MaxQueuedRequests'
+    value: '32'
+  }
+  {
+    name: 'MogFace__MaxBatchBytes'
+    value: '67108864'
+  }
+  {
     name: 'MogFace__LoadRetryDelay'
     value: '00:00:02'
   }

@@ -33,6 +33,8 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(MogFaceOptions.Section))
             .Validate(o => o.PollInterval > TimeSpan.Zero, "MogFace:PollInterval must be positive.")
             .Validate(o => o.RegistryStaleAfter > TimeSpan.Zero, "MogFace:RegistryStaleAfter must be positive.")
+            .Validate(o => o.MaxConcurrentRequests >= 0 && o.MaxQueuedRequests >= 0 && o.MaxBatchBytes > 0,
+                "MogFace:MaxConcurrentRequests and MogFace:MaxQueuedRequests must be >= 0 and MogFace:MaxBatchBytes positive.")
             .Validate(o => o.MaxModelBytes > 0, "MogFace:MaxModelBytes must be positive.")
             .Validate(o => o.AccuracyMargin is >= 0 and <= 1, "MogFace:AccuracyMargin must be between 0 and 1 (AP points).")
             .Validate(o => o.IngestionRetries >= 0 && o.IngestionRetryDelay > TimeSpan.Zero,
@@ -43,6 +45,7 @@ public static class DependencyInjection
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DetectionGate>();
+        services.TryAddSingleton<Http.DetectAdmission>();
         // ServiceStats listens to the DI meter (scope = the IMeterFactory) and is created before the metrics
         // it reads, so the first swap at startup is counted too.
         services.TryAddSingleton(sp => new ServiceStats(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMeterFactory>()));

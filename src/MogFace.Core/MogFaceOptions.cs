@@ -29,6 +29,19 @@ public sealed class MogFaceOptions
     /// <summary>Images decoded and run at once per instance; 0 (default) = one per processor. See DetectionGate.</summary>
     public int MaxConcurrentDetections { get; set; }
 
+    /// <summary>
+    /// Detect requests admitted at once per instance — reading their body, waiting for a detection slot or
+    /// running; 0 (default) = twice <see cref="MaxConcurrentDetections"/>. Admission comes before any body byte is
+    /// buffered, so this × the largest body (<see cref="MaxBatchBytes"/>) bounds body memory. See DetectAdmission.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; }
+
+    /// <summary>Detect requests that may wait for admission (holding a connection, no memory); past it 503 <c>overloaded</c>. Default 32.</summary>
+    public int MaxQueuedRequests { get; set; } = 32;
+
+    /// <summary>Largest multipart detect body, all files together (default 64 MiB; each file is also capped at <see cref="MaxImageBytes"/>).</summary>
+    public long MaxBatchBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Instance id override; default from the host environment (CONTAINER_APP_REPLICA_NAME, WEBSITE_INSTANCE_ID) or the machine name.</summary>
     public string? InstanceId { get; set; }
 

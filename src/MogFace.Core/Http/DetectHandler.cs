@@ -19,8 +19,9 @@ namespace MogFace.Core.Http;
 /// <summary>
 /// <c>POST /api/detect</c>: a raw image body (by Content-Type) or multipart/form-data with one or more files
 /// (→ <c>{"results":[…]}</c>). Checks run cheapest first: query (422), Content-Type (415), model loaded
-/// (503; 409 when the request is pinned to a version this instance does not serve), then the body is streamed into a capped pooled buffer (413 as soon as it passes the cap) and
-/// decoded (400/415/422).
+/// (503; 409 when the request is pinned to a version this instance does not serve), admission (503
+/// <c>overloaded</c>, <see cref="DetectAdmission"/>), then the body is streamed into a capped buffer (413 as soon as
+/// it passes the cap), a detection slot entered, the model leased, and the image decoded (400/415/422) and run.
 /// </summary>
 public static class DetectHandler
 {
@@ -37,7 +38,7 @@ public static class DetectHandler
     /// response and OpenTelemetry read); errors only for server-side failures (no model, a crash), so a
     /// client sending bad images does not trip the error-rate alert.
     /// </remarks>
-    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate, DetectAdmission admission, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var limits = settings.ImageLimits;
@@ -51,25 +52,16 @@ public static class DetectHandler
             if (!multipart)
                 RequireImageType(contentType);
 
-            using var lease = query.Version is { } pinned ? models.TryAcquireVersion(pinned) : models.TryAcquire(ClientId(request));
-            if (lease is null && query.Version is not null && models.IsReady)
-                return Problems.NotLoaded(query.Version, models);
-            if (lease is null)
-            {
-                metrics.RecordDetectError(null, "not-ready");
-                return Problems.NotReady(request.HttpContext, settings.PollInterval, models.InstanceId);
-            }
+            // Cheap refusals first, without a lease: the lease is taken once the body is read and a detection
+            // slot entered, so a slow client never holds a model version (nor delays the disposal of a swapped one).
+            if (LeaseProblem(request, query, models, settings, metrics) is { } early)
+                return early;
 
-            LiftServerBodyLimit(request.HttpContext, multipart ? limits.MaxBytes * MaxBatchImages + 1024 * 1024 : limits.MaxBytes + 1);
-            servingVersion = lease.Model.Version;
-            activity?.SetTag(MogFaceTracing.ModelVersion, servingVersion)
-                .SetTag(MogFaceTracing.Canary, lease.IsCanary)
-                .SetTag(MogFaceTracing.Pinned, query.Version is not null)
-                .SetTag(MogFaceTracing.Instance, models.InstanceId);
-            request.HttpContext.Response.Headers[ModelVersionHeader] = servingVersion;
-            if (lease.IsCanary)
-                request.HttpContext.Response.Headers[CanaryHeader] = "true";
+            using var admitted = await admission.EnterAsync(cancellationToken);
+            if (!admitted.IsAcquired)
+                return Problems.Busy(request.HttpContext, DetectAdmission.RetryAfter, admission.Limit, admission.QueueLimit);
 
+            LiftServerBodyLimit(request.HttpContext, multipart ? settings.MaxBatchBytes + MultipartOverhead : limits.MaxBytes + 1);
             if (!multipart)
             {
                 using var body = await PooledBody.ReadAsync(request.Body, request.ContentLength, limits.MaxBytes, "The image", cancellationToken);
@@ -77,13 +69,21 @@ public static class DetectHandler
                     throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, "The request body is empty; send the image bytes.");
                 // The body is read (I/O) outside the gate; decode and inference inside it.
                 using var slot = await gate.EnterAsync(cancellationToken);
+                using var lease = AcquireLease(request, query, models);
+                if (lease is null)
+                    return LeaseProblem(request, query, models, settings, metrics, afterBody: true)!;
+                servingVersion = Announce(request, query, lease, models, activity);
                 return DetectOne(request, body, query, lease, models.InstanceId, limits, metrics, inputType: contentType!.MediaType.Value);
             }
 
-            var files = await ReadMultipartAsync(request, contentType!, limits, cancellationToken);
+            var files = await ReadMultipartAsync(request, contentType!, limits, settings.MaxBatchBytes, cancellationToken);
             try
             {
                 using var slot = await gate.EnterAsync(cancellationToken);
+                using var lease = AcquireLease(request, query, models);
+                if (lease is null)
+                    return LeaseProblem(request, query, models, settings, metrics, afterBody: true)!;
+                servingVersion = Announce(request, query, lease, models, activity);
                 if (query.Annotate)
                 {
                     if (files.Count != 1)
@@ -140,6 +140,42 @@ public static class DetectHandler
                 $"The detection failed on the server ({ex.GetType().Name}); the failure is logged.",
                 new Dictionary<string, object?> { ["modelVersion"] = servingVersion });
         }
+    }
+
+    /// <summary>Room for multipart headers and boundaries on top of <see cref="MogFaceOptions.MaxBatchBytes"/>.</summary>
+    private const long MultipartOverhead = 1024 * 1024;
+
+    private static ModelLease? AcquireLease(HttpRequest request, DetectQuery query, IModelProvider models) =>
+        query.Version is { } pinned ? models.TryAcquireVersion(pinned) : models.TryAcquire(ClientId(request));
+
+    /// <summary>
+    /// 409 for a version this instance does not serve, 503 when none is loaded yet; null when a lease can be had.
+    /// Asked before admission (no lease held), and again when the lease, taken after the body, was not had.
+    /// </summary>
+    private static IResult? LeaseProblem(HttpRequest request, DetectQuery query, IModelProvider models, MogFaceOptions settings, MogFaceMetrics metrics, bool afterBody = false)
+    {
+        if (query.Version is { } pinned && models.IsReady && (afterBody || !models.LoadedVersions.Contains(pinned)))
+            return Problems.NotLoaded(pinned, models);
+        if (!models.IsReady || afterBody)
+        {
+            metrics.RecordDetectError(null, "not-ready");
+            return Problems.NotReady(request.HttpContext, settings.PollInterval, models.InstanceId);
+        }
+        return null;
+    }
+
+    /// <summary>Names the serving version in the response headers and the trace; returns it.</summary>
+    private static string Announce(HttpRequest request, DetectQuery query, ModelLease lease, IModelProvider models, Activity? activity)
+    {
+        var version = lease.Model.Version;
+        activity?.SetTag(MogFaceTracing.ModelVersion, version)
+            .SetTag(MogFaceTracing.Canary, lease.IsCanary)
+            .SetTag(MogFaceTracing.Pinned, query.Version is not null)
+            .SetTag(MogFaceTracing.Instance, models.InstanceId);
+        request.HttpContext.Response.Headers[ModelVersionHeader] = version;
+        if (lease.IsCanary)
+            request.HttpContext.Response.Headers[CanaryHeader] = "true";
+        return version;
     }
 
     private static IResult DetectOne(HttpRequest request, PooledBody body, DetectQuery query, ModelLease lease, string instance, ImageLimits limits, MogFaceMetrics metrics, string? inputType, string? part = null)
@@ -222,14 +258,15 @@ public static class DetectHandler
 
     private sealed record Part(string Name, string? ContentType, PooledBody Body);
 
-    private static async Task<List<Part>> ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue contentType, ImageLimits limits, CancellationToken cancellationToken)
+    private static async Task<List<Part>> ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue contentType, ImageLimits limits, long batchCap, CancellationToken cancellationToken)
     {
         var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
         if (string.IsNullOrEmpty(boundary))
             throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.MalformedRequest, "multipart/form-data without a boundary.");
-        var totalCap = limits.MaxBytes * MaxBatchImages;
-        if (request.ContentLength > totalCap + 1024 * 1024)
+        var totalCap = Math.Min(batchCap, limits.MaxBytes * MaxBatchImages);
+        if (request.ContentLength > totalCap + MultipartOverhead)
             throw HttpProblemException.TooLarge(totalCap, "The multipart body");
+        var buffered = 0L;
         var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = limits.MaxBytes + 1 };
         var parts = new List<Part>();
         try
@@ -258,7 +295,11 @@ public static class DetectHandler
                             $"file '{name}': Content-Type '{partType}' is not accepted; send {string.Join(", ", ImageIntake.SupportedMediaTypes)}.");
                     if (parts.Count == MaxBatchImages)
                         throw new HttpProblemException(StatusCodes.Status413PayloadTooLarge, Problems.TooLarge, $"A batch holds at most {MaxBatchImages} images.");
-                    var body = await PooledBody.ReadAsync(section.Body, null, limits.MaxBytes, $"file '{name}'", cancellationToken);
+                    // Each file within the image cap, and all of them within the batch cap.
+                    var body = totalCap - buffered < limits.MaxBytes
+                        ? await ReadWithinBatchAsync(section.Body, totalCap, buffered, name, cancellationToken)
+                        : await PooledBody.ReadAsync(section.Body, null, limits.MaxBytes, $"file '{name}'", cancellationToken);
+                    buffered += body.Length;
                     parts.Add(new Part(name, section.ContentType, body));
                     if (body.Length == 0)
                         throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, $"file '{name}' is empty.");
@@ -293,6 +334,18 @@ public static class DetectHandler
             foreach (var part in parts)
                 part.Body.Dispose();
             throw;
+        }
+    }
+
+    private static async Task<PooledBody> ReadWithinBatchAsync(Stream section, long totalCap, long buffered, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PooledBody.ReadAsync(section, null, totalCap - buffered, $"file '{name}'", cancellationToken);
+        }
+        catch (HttpProblemException ex) when (ex.Status == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw HttpProblemException.TooLarge(totalCap, "The multipart body (all files together)");
         }
     }
 

@@ -33,6 +33,9 @@ public static class Problems
     public const string NoCanary = "no-canary";
     public const string UploadNotFound = "upload-not-found";
 
+    /// <summary>503: the instance admits no more detect requests now (DetectAdmission); retry after Retry-After.</summary>
+    public const string Overloaded = "overloaded";
+
     public static IResult Create(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {
         var all = new Dictionary<string, object?> { ["code"] = code };
@@ -56,6 +59,14 @@ public static class Problems
         return Create(StatusCodes.Status503ServiceUnavailable, ModelNotReady,
             "No model is loaded yet on this instance; retry shortly.",
             new Dictionary<string, object?> { ["instance"] = instance });
+    }
+
+    /// <summary>503 <c>overloaded</c> with <c>Retry-After</c>: every admission permit and queue place is taken.</summary>
+    public static IResult Busy(HttpContext context, TimeSpan retryAfter, int admitted, int queued)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        return Create(StatusCodes.Status503ServiceUnavailable, Overloaded,
+            $"This instance is serving {admitted} detect requests with {queued} more waiting; retry shortly.");
     }
 
     /// <summary>503 <c>storage-unavailable</c> with <c>Retry-After</c>: the registry could not be reached; nothing was decided.</summary>
