@@ -205,6 +205,14 @@ var appSettings = [
     value: '67108864'
   }
   {
+    name: 'MogFace__LargeImagePixels'
+    value: '4000000'
+  }
+  {
+    name: 'MogFace__DecodeBudgetPixels'
+    value: '0'
+  }
+  {
     name: 'MogFace__LoadRetryDelay'
     value: '00:00:02'
   }

@@ -35,6 +35,8 @@ public static class DependencyInjection
             .Validate(o => o.RegistryStaleAfter > TimeSpan.Zero, "MogFace:RegistryStaleAfter must be positive.")
             .Validate(o => o.MaxConcurrentRequests >= 0 && o.MaxQueuedRequests >= 0 && o.MaxBatchBytes > 0,
                 "MogFace:MaxConcurrentRequests and MogFace:MaxQueuedRequests must be >= 0 and MogFace:MaxBatchBytes positive.")
+            .Validate(o => o.LargeImagePixels > 0 && o.DecodeBudgetPixels >= 0,
+                "MogFace:LargeImagePixels must be positive and MogFace:DecodeBudgetPixels >= 0.")
             .Validate(o => o.MaxModelBytes > 0, "MogFace:MaxModelBytes must be positive.")
             .Validate(o => o.AccuracyMargin is >= 0 and <= 1, "MogFace:AccuracyMargin must be between 0 and 1 (AP points).")
             .Validate(o => o.IngestionRetries >= 0 && o.IngestionRetryDelay > TimeSpan.Zero,
@@ -46,6 +48,7 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DetectionGate>();
         services.TryAddSingleton<Http.DetectAdmission>();
+        services.TryAddSingleton<Imaging.DecodeBudget>();
         // ServiceStats listens to the DI meter (scope = the IMeterFactory) and is created before the metrics
         // it reads, so the first swap at startup is counted too.
         services.TryAddSingleton(sp => new ServiceStats(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMeterFactory>()));

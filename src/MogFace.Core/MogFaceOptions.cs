@@ -42,6 +42,15 @@ public sealed class MogFaceOptions
     /// <summary>Largest multipart detect body, all files together (default 64 MiB; each file is also capped at <see cref="MaxImageBytes"/>).</summary>
     public long MaxBatchBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Images whose header asks for more pixels than this (default 4 MP) draw on <see cref="DecodeBudgetPixels"/>
+    /// before they are decoded; smaller ones never wait for it. See DecodeBudget.
+    /// </summary>
+    public long LargeImagePixels { get; set; } = 4_000_000;
+
+    /// <summary>Pixels of large images decoded at once per instance; past it 503 <c>overloaded</c>. 0 (default) = <see cref="MaxImagePixels"/>.</summary>
+    public long DecodeBudgetPixels { get; set; }
+
     /// <summary>Instance id override; default from the host environment (CONTAINER_APP_REPLICA_NAME, WEBSITE_INSTANCE_ID) or the machine name.</summary>
     public string? InstanceId { get; set; }
 

@@ -38,7 +38,7 @@ public static class DetectHandler
     /// response and OpenTelemetry read); errors only for server-side failures (no model, a crash), so a
     /// client sending bad images does not trip the error-rate alert.
     /// </remarks>
-    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate, DetectAdmission admission, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate, DetectAdmission admission, DecodeBudget decodeBudget, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var limits = settings.ImageLimits;
@@ -59,7 +59,8 @@ public static class DetectHandler
 
             using var admitted = await admission.EnterAsync(cancellationToken);
             if (!admitted.IsAcquired)
-                return Problems.Busy(request.HttpContext, DetectAdmission.RetryAfter, admission.Limit, admission.QueueLimit);
+                return Problems.Busy(request.HttpContext, DetectAdmission.RetryAfter,
+                    $"This instance is serving {admission.Limit} detect requests with {admission.QueueLimit} more waiting; retry shortly.");
 
             LiftServerBodyLimit(request.HttpContext, multipart ? settings.MaxBatchBytes + MultipartOverhead : limits.MaxBytes + 1);
             if (!multipart)
@@ -67,6 +68,9 @@ public static class DetectHandler
                 using var body = await PooledBody.ReadAsync(request.Body, request.ContentLength, limits.MaxBytes, "The image", cancellationToken);
                 if (body.Length == 0)
                     throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, "The request body is empty; send the image bytes.");
+                using var decoding = decodeBudget.TryTake([ImageIntake.HeaderPixels(body.Memory)]);
+                if (!decoding.IsAcquired)
+                    return DecodeBudgetSpent(request, decodeBudget);
                 // The body is read (I/O) outside the gate; decode and inference inside it.
                 using var slot = await gate.EnterAsync(cancellationToken);
                 using var lease = AcquireLease(request, query, models);
@@ -79,6 +83,9 @@ public static class DetectHandler
             var files = await ReadMultipartAsync(request, contentType!, limits, settings.MaxBatchBytes, cancellationToken);
             try
             {
+                using var decoding = decodeBudget.TryTake(files.Select(f => ImageIntake.HeaderPixels(f.Body.Memory)));
+                if (!decoding.IsAcquired)
+                    return DecodeBudgetSpent(request, decodeBudget);
                 using var slot = await gate.EnterAsync(cancellationToken);
                 using var lease = AcquireLease(request, query, models);
                 if (lease is null)
@@ -144,6 +151,10 @@ public static class DetectHandler
 
     /// <summary>Room for multipart headers and boundaries on top of <see cref="MogFaceOptions.MaxBatchBytes"/>.</summary>
     private const long MultipartOverhead = 1024 * 1024;
+
+    private static IResult DecodeBudgetSpent(HttpRequest request, DecodeBudget budget) =>
+        Problems.Busy(request.HttpContext, DetectAdmission.RetryAfter,
+            $"This instance is decoding as many large images as it allows ({budget.BudgetPixels} pixels of images over {budget.LargeImagePixels} pixels at once); retry shortly, or send the image at a lower resolution.");
 
     private static ModelLease? AcquireLease(HttpRequest request, DetectQuery query, IModelProvider models) =>
         query.Version is { } pinned ? models.TryAcquireVersion(pinned) : models.TryAcquire(ClientId(request));

@@ -61,12 +61,11 @@ public static class Problems
             new Dictionary<string, object?> { ["instance"] = instance });
     }
 
-    /// <summary>503 <c>overloaded</c> with <c>Retry-After</c>: every admission permit and queue place is taken.</summary>
-    public static IResult Busy(HttpContext context, TimeSpan retryAfter, int admitted, int queued)
+    /// <summary>503 <c>overloaded</c> with <c>Retry-After</c>: detect admission or the decode budget is spent (detail says which).</summary>
+    public static IResult Busy(HttpContext context, TimeSpan retryAfter, string detail)
     {
         context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
-        return Create(StatusCodes.Status503ServiceUnavailable, Overloaded,
-            $"This instance is serving {admitted} detect requests with {queued} more waiting; retry shortly.");
+        return Create(StatusCodes.Status503ServiceUnavailable, Overloaded, detail);
     }
 
     /// <summary>503 <c>storage-unavailable</c> with <c>Retry-After</c>: the registry could not be reached; nothing was decided.</summary>

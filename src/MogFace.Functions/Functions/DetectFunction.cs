@@ -4,16 +4,17 @@ using Microsoft.Extensions.Options;
 using MogFace.Core;
 using MogFace.Core.Detection;
 using MogFace.Core.Http;
+using MogFace.Core.Imaging;
 using MogFace.Core.Lifecycle;
 
 namespace MogFace.Functions.Functions;
 
 /// <summary><c>POST /api/detect</c> (function or admin key, checked by <c>ApiKeyMiddleware</c>): delegates to the shared handler.</summary>
-public sealed class DetectFunction(IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate, DetectAdmission admission)
+public sealed class DetectFunction(IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate, DetectAdmission admission, DecodeBudget decodeBudget)
 {
     [Function("Detect")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "detect")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        DetectHandler.HandleAsync(request, models, options, metrics, gate, admission, cancellationToken);
+        DetectHandler.HandleAsync(request, models, options, metrics, gate, admission, decodeBudget, cancellationToken);
 }
