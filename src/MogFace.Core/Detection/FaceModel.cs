@@ -86,16 +86,17 @@ public sealed class FaceModel : IDisposable
         }
     }
 
-    public IReadOnlyList<Face> DetectFaces(RgbPixels image, DetectionOptions options, StageClock clock)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired: no further network run started, the one in progress terminated.</exception>
+    public IReadOnlyList<Face> DetectFaces(RgbPixels image, DetectionOptions options, StageClock clock, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        return Pipeline.Detect(image, options, clock);
+        return Pipeline.Detect(image, options, clock, cancellationToken);
     }
 
     /// <summary>Runs the model on a decoded image and shapes the response of system.md.</summary>
-    public DetectionResult Detect(Image<Rgb24> image, DetectionOptions options, string instance, StageClock clock)
+    public DetectionResult Detect(Image<Rgb24> image, DetectionOptions options, string instance, StageClock clock, CancellationToken cancellationToken = default)
     {
-        var faces = DetectFaces(RgbPixels.From(image), options, clock);
+        var faces = DetectFaces(RgbPixels.From(image), options, clock, cancellationToken);
         return new DetectionResult(Version, instance, new ImageSize(image.Width, image.Height), faces, clock.Finish());
     }
 

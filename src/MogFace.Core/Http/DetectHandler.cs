@@ -77,7 +77,7 @@ public static class DetectHandler
                 if (lease is null)
                     return LeaseProblem(request, query, models, settings, metrics, afterBody: true)!;
                 servingVersion = Announce(request, query, lease, models, activity);
-                return DetectOne(request, body, query, lease, models.InstanceId, limits, metrics, inputType: contentType!.MediaType.Value);
+                return DetectOne(request, body, query, lease, models.InstanceId, limits, metrics, contentType!.MediaType.Value, cancellationToken);
             }
 
             var files = await ReadMultipartAsync(request, contentType!, limits, settings.MaxBatchBytes, cancellationToken);
@@ -95,15 +95,15 @@ public static class DetectHandler
                 {
                     if (files.Count != 1)
                         throw HttpProblemException.Invalid($"An annotated image is returned for exactly one file; this request has {files.Count}.");
-                    return DetectOne(request, files[0].Body, query, lease, models.InstanceId, limits, metrics, files[0].ContentType, files[0].Name);
+                    return DetectOne(request, files[0].Body, query, lease, models.InstanceId, limits, metrics, files[0].ContentType, cancellationToken, files[0].Name);
                 }
                 var results = new List<DetectionResult>(files.Count);
                 foreach (var file in files)
                 {
                     try
                     {
-                        using var image = Decode(file.Body, limits, out var clock);
-                        var result = lease.Model.Detect(image, query.Options, models.InstanceId, clock);
+                        using var image = Decode(file.Body, limits, out var clock, cancellationToken);
+                        var result = lease.Model.Detect(image, query.Options, models.InstanceId, clock, cancellationToken);
                         metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
                         MogFaceTracing.RecordStages(clock.StartedAt, result.TimingsMs, result.Faces.Count);
                         results.Add(result);
@@ -189,13 +189,13 @@ public static class DetectHandler
         return version;
     }
 
-    private static IResult DetectOne(HttpRequest request, PooledBody body, DetectQuery query, ModelLease lease, string instance, ImageLimits limits, MogFaceMetrics metrics, string? inputType, string? part = null)
+    private static IResult DetectOne(HttpRequest request, PooledBody body, DetectQuery query, ModelLease lease, string instance, ImageLimits limits, MogFaceMetrics metrics, string? inputType, CancellationToken cancellationToken, string? part = null)
     {
         Image<Rgb24> image;
         StageClock clock;
         try
         {
-            image = Decode(body, limits, out clock);
+            image = Decode(body, limits, out clock, cancellationToken);
         }
         catch (ImageInputException ex)
         {
@@ -203,7 +203,7 @@ public static class DetectHandler
         }
         using (image)
         {
-            var result = lease.Model.Detect(image, query.Options, instance, clock);
+            var result = lease.Model.Detect(image, query.Options, instance, clock, cancellationToken);
             metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
             MogFaceTracing.RecordStages(clock.StartedAt, result.TimingsMs, result.Faces.Count);
             if (!query.Annotate)
@@ -229,8 +229,10 @@ public static class DetectHandler
     private static IResult SerializedJson<T>(T value) =>
         Results.Bytes(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, MogFaceJson.Options), "application/json; charset=utf-8");
 
-    private static Image<Rgb24> Decode(PooledBody body, ImageLimits limits, out StageClock clock)
+    /// <summary>Decodes one image, unless the client has left already (a decode can cost seconds).</summary>
+    private static Image<Rgb24> Decode(PooledBody body, ImageLimits limits, out StageClock clock, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         clock = new StageClock();
         var start = StageClock.Now();
         var image = ImageIntake.Decode(body.Memory, limits);
