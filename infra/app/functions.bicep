@@ -213,6 +213,14 @@ var appSettings = [
     value: '0'
   }
   {
+    name: 'MogFace__ValidationTimeout'
+    value: '00:01:00'
+  }
+  {
+    name: 'MogFace__MaxConcurrentValidations'
+    value: '2'
+  }
+  {
     name: 'MogFace__LoadRetryDelay'
     value: '00:00:02'
   }

@@ -67,6 +67,12 @@ public sealed class MogFaceOptions
     /// </summary>
     public double AccuracyMargin { get; set; } = 0.02;
 
+    /// <summary>How long validating one upload may take before it is rejected as <c>validation-timeout</c> (default 60 s).</summary>
+    public TimeSpan ValidationTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Uploads validated at once (default 2): a slow one does not hold up the others.</summary>
+    public int MaxConcurrentValidations { get; set; } = 2;
+
     /// <summary>First delay before a failed model load is retried (doubles up to <see cref="LoadRetryMaxDelay"/>, jittered).</summary>
     public TimeSpan LoadRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 

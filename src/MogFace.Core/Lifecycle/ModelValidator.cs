@@ -22,11 +22,12 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
     /// Never throws for anything a model can cause: an unexpected failure (an overflow, an allocation the
     /// declared shapes ask for) is a <see cref="RejectionCodes.ValidationError"/> rejection, not a 500.
     /// </summary>
-    public ValidationResult Validate(byte[] onnx, ModelManifest? manifest, string version)
+    /// <param name="cancellationToken">Terminates the network run in progress and stops the checks (<see cref="ValidationWorker"/>'s time limit).</param>
+    public ValidationResult Validate(byte[] onnx, ModelManifest? manifest, string version, CancellationToken cancellationToken = default)
     {
         try
         {
-            return ValidateCore(onnx, manifest, version);
+            return ValidateCore(onnx, manifest, version, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -36,7 +37,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
         }
     }
 
-    private ValidationResult ValidateCore(byte[] onnx, ModelManifest? manifest, string version)
+    private ValidationResult ValidateCore(byte[] onnx, ModelManifest? manifest, string version, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         FaceModel model;
@@ -64,7 +65,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
             string? problem;
             try
             {
-                problem = model.Pipeline.SmokeTest();
+                problem = model.Pipeline.SmokeTest(cancellationToken);
             }
             catch (OnnxRuntimeException ex)
             {
@@ -75,7 +76,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
             // The extremes as well: a model can be finite on a grey frame and a photo and not on a white one.
             foreach (var (grey, name) in ExtremeInputs)
             {
-                if (model.Pipeline.SmokeTest(grey) is { } extreme)
+                if (model.Pipeline.SmokeTest(grey, cancellationToken) is { } extreme)
                     return Fail(RejectionCodes.NonFinite, $"The smoke run on an {name} input produced non-finite outputs: {extreme}.", loadMs, clock.Elapsed.TotalMilliseconds);
             }
             var smokeMs = clock.Elapsed.TotalMilliseconds;
@@ -87,7 +88,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
             IReadOnlyList<Face> faces;
             try
             {
-                faces = model.DetectFaces(ProbeImage.Pixels, DetectionOptions.Default, new StageClock());
+                faces = model.DetectFaces(ProbeImage.Pixels, DetectionOptions.Default, new StageClock(), cancellationToken);
             }
             catch (OnnxRuntimeException ex)
             {
@@ -104,7 +105,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
             // The negative half: a model that reports the probe's face whatever it is shown passes the above.
             foreach (var (name, pixels) in NegativeProbes.All)
             {
-                var found = model.DetectFaces(pixels, DetectionOptions.Default, new StageClock());
+                var found = model.DetectFaces(pixels, DetectionOptions.Default, new StageClock(), cancellationToken);
                 if (found.Count > 0)
                 {
                     return Fail(RejectionCodes.QualityGate,
@@ -114,7 +115,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
                 }
             }
             // What the accuracy regression gate compares (WeightsIngestion): the AP on the embedded golden set.
-            var golden = GoldenSet.Evaluate(model);
+            var golden = GoldenSet.Evaluate(model, cancellationToken);
             return Pass(model, loadMs, smokeMs, gateRun: true, faces.Count, iou, golden.AveragePrecision);
         }
 

@@ -19,6 +19,9 @@ public static class RejectionCodes
     /// <summary>Validating the model threw something the checks above do not name: refused, never a 500.</summary>
     public const string ValidationError = "validation-error";
 
+    /// <summary>Validation did not finish within <c>MogFace__ValidationTimeout</c> (a graph that runs for hours).</summary>
+    public const string ValidationTimeout = "validation-timeout";
+
     /// <summary>The blob is a manifest (<c>.json</c>): ignored, not recorded.</summary>
     public const string NotAModel = "not-a-model";
 
