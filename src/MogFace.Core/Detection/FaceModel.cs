@@ -46,8 +46,17 @@ public sealed class FaceModel : IDisposable
     public static FaceModel Load(SessionFactory factory, byte[] onnx, ModelManifest? manifest, string version, bool cpuOnly = false) =>
         Create(() => cpuOnly ? factory.CreateCpu(onnx) : factory.Create(onnx), manifest, version);
 
-    public static FaceModel Load(SessionFactory factory, string path, ModelManifest? manifest, string version) =>
-        Create(() => factory.Create(path), manifest, version);
+    /// <summary>
+    /// The loading path of both validation (a private copy of the upload) and serving (the cache file): from a
+    /// file, whose tensors must all be inside it (<see cref="ExternalDataScan"/>).
+    /// </summary>
+    /// <exception cref="ModelFormatException">The file keeps a tensor outside itself, or is not a model this service can serve.</exception>
+    public static FaceModel Load(SessionFactory factory, string path, ModelManifest? manifest, string version, bool cpuOnly = false)
+    {
+        if (ExternalDataScan.Find(File.ReadAllBytes(path)) is { } tensor)
+            throw new ExternalDataException(tensor);
+        return Create(() => cpuOnly ? factory.CreateCpu(path) : factory.Create(path), manifest, version);
+    }
 
     /// <summary>
     /// A model file as a local tool sees it: the manifest beside it (<c>&lt;name&gt;.json</c>) when present, and

@@ -31,6 +31,13 @@ public sealed class SessionFactory(InferenceOptions options, ILogger<SessionFact
         return new SessionHandle(new InferenceSession(model, so), "CPU");
     }
 
+    /// <inheritdoc cref="CreateCpu(byte[])"/>
+    public SessionHandle CreateCpu(string path)
+    {
+        using var so = BaseOptions();
+        return new SessionHandle(new InferenceSession(path, so), "CPU");
+    }
+
     private SessionHandle Create(Func<SessionOptions, InferenceSession> open)
     {
         if (options.ExecutionProvider != ExecutionProviderPreference.Cpu)

@@ -31,7 +31,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var reason = $"The model could not be validated ({ex.GetType().Name}: {ex.Message}).";
+            var reason = $"The model could not be validated ({ex.GetType().Name}: {WithoutPaths(ex.Message, string.Empty)}).";
             return new ValidationResult(new ValidationReport(false, "CPU", 0, 0, false, null, null, reason),
                 RejectionCodes.ValidationError, reason, null, null);
         }
@@ -41,21 +41,34 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
     {
         var clock = Stopwatch.StartNew();
         FaceModel model;
+        // Loaded the way instances load it (FaceModel.Load from a file), from a private directory of its own:
+        // nothing else is beside it, and no message names where it is.
+        var directory = Directory.CreateTempSubdirectory("mogface-validate-");
         try
         {
-            model = FaceModel.Load(sessions, onnx, manifest, version, cpuOnly: true);
+            var path = Path.Combine(directory.FullName, "model.onnx");
+            File.WriteAllBytes(path, onnx);
+            model = FaceModel.Load(sessions, path, manifest, version, cpuOnly: true);
+        }
+        catch (ExternalDataException ex)
+        {
+            return Fail(RejectionCodes.ExternalData, ex.Message);
         }
         catch (ModelFormatException ex) when (ex.InnerException is OnnxRuntimeException)
         {
-            return Fail(RejectionCodes.Unloadable, $"Not a loadable ONNX model: {ex.Message}");
+            return Fail(RejectionCodes.Unloadable, $"Not a loadable ONNX model: {WithoutPaths(ex.Message, directory.FullName)}");
         }
         catch (ModelFormatException ex)
         {
-            return Fail(RejectionCodes.UnknownSignature, ex.Message);
+            return Fail(RejectionCodes.UnknownSignature, WithoutPaths(ex.Message, directory.FullName));
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or InvalidOperationException or ArgumentException)
         {
-            return Fail(RejectionCodes.Unloadable, $"Not a loadable ONNX model: {ex.Message}");
+            return Fail(RejectionCodes.Unloadable, $"Not a loadable ONNX model: {WithoutPaths(ex.Message, directory.FullName)}");
+        }
+        finally
+        {
+            directory.Delete(recursive: true); // the session holds what it read
         }
 
         using (model)
@@ -127,6 +140,17 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
         static ValidationResult Fail(string code, string reason, double loadMs = 0, double smokeMs = 0, int? probeFaces = null, double? iou = null) =>
             new(new ValidationReport(false, "CPU", Round(loadMs), Round(smokeMs), probeFaces is not null, probeFaces, iou is { } v ? Round(v) : null, reason),
                 code, reason, null, null);
+    }
+
+    /// <summary>A message as a client may read it: the private copy's directory and the server's own directories left out.</summary>
+    private static string WithoutPaths(string message, string directory)
+    {
+        foreach (var (path, shown) in new[] { (directory, "<upload>"), (Environment.CurrentDirectory, "<server>"), (Path.GetTempPath().TrimEnd('/'), "<temp>"), (AppContext.BaseDirectory.TrimEnd('/'), "<server>") })
+        {
+            if (path.Length > 1)
+                message = message.Replace(path, shown, StringComparison.Ordinal);
+        }
+        return message;
     }
 
     private static readonly (byte Grey, string Name)[] ExtremeInputs = [(0, "all-black"), (255, "all-white")];
