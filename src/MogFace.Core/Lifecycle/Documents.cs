@@ -54,6 +54,10 @@ public sealed record InstanceHeartbeat
     public string? Provider { get; init; }
     public DateTimeOffset? LastPoll { get; init; }
     public string? LastError { get; init; }
+
+    /// <summary>A version this instance gave up loading (PermanentLoadException): "&lt;version&gt;: why". Not retried until the pointer changes.</summary>
+    public string? PermanentFailure { get; init; }
+
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
