@@ -46,6 +46,12 @@ public sealed record RejectionRecord(string Name, string Reason, string Code, st
 /// <summary><c>models/instances/&lt;instanceId&gt;.json</c>: what one instance serves.</summary>
 public sealed record InstanceHeartbeat
 {
+    /// <summary>
+    /// The most the last ("stopped") heartbeat may take, waiting for one in flight included: a storage outage must
+    /// not hold a shutdown for the 10 s an ordinary heartbeat gets. Within the server's 2 s shutdown timeout.
+    /// </summary>
+    public static readonly TimeSpan FinalWriteTimeout = TimeSpan.FromSeconds(1);
+
     public required string InstanceId { get; init; }
     public string? Active { get; init; }
     public string? Canary { get; init; }

@@ -441,7 +441,7 @@ internal sealed class ModelWatcher : BackgroundService
     {
         await base.StopAsync(cancellationToken);
         _stopped = true;
-        await WriteHeartbeatAsync(CancellationToken.None);
+        await WriteHeartbeatAsync(CancellationToken.None, InstanceHeartbeat.FinalWriteTimeout);
     }
 
     internal InstanceHeartbeat Heartbeat()
@@ -473,11 +473,15 @@ internal sealed class ModelWatcher : BackgroundService
     /// Heartbeat writes run one at a time and are not abandoned half-way on shutdown (a cancelled PUT can
     /// still land after the next one): so the final "stopped" heartbeat really is the last word.
     /// </summary>
-    private async Task WriteHeartbeatAsync(CancellationToken cancellationToken)
+    /// <param name="timeout">The most the write may take, waiting for one in flight included (default <see cref="HeartbeatTimeout"/>).</param>
+    private async Task WriteHeartbeatAsync(CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
+        // The write itself is not cancelled by cancellationToken (see above), only bounded by the timeout.
+        using var limit = new CancellationTokenSource(timeout ?? HeartbeatTimeout);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
-            await _heartbeatWrites.WaitAsync(cancellationToken);
+            await _heartbeatWrites.WaitAsync(waiting.Token);
         }
         catch (OperationCanceledException)
         {
@@ -485,9 +489,8 @@ internal sealed class ModelWatcher : BackgroundService
         }
         try
         {
-            using var timeout = new CancellationTokenSource(HeartbeatTimeout);
             var heartbeat = Heartbeat();
-            await _registry.WriteHeartbeatAsync(heartbeat, timeout.Token);
+            await _registry.WriteHeartbeatAsync(heartbeat, limit.Token);
             HeartbeatWritten?.Invoke(heartbeat);
         }
         catch (Exception ex)
