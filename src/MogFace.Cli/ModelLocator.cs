@@ -1,6 +1,6 @@
-using MogFace.Core.Detection;
-using MogFace.Core.Families;
-using MogFace.Core.Inference;
+using MogFace.Engine.Families;
+using MogFace.Engine;
+using MogFace.Engine.Inference;
 
 namespace MogFace.Cli;
 

@@ -4,18 +4,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MogFace.Core;
-using MogFace.Core.Http;
-using MogFace.Core.Telemetry;
 using MogFace.Functions.Functions;
 using MogFace.Functions.Middleware;
+using MogFace.Http;
+using MogFace.Registry;
+using MogFace.Registry.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 // The product's keys (MogFace__FunctionKey / MogFace__AdminKey), checked in the worker for every HTTP function.
 builder.UseWhen<ApiKeyMiddleware>(ApiKeyMiddleware.IsHttpTrigger);
 // Engine, model watcher (hosted service), ingestion and admin: the same wiring as the standalone server.
-builder.Services.AddMogFaceCore(builder.Configuration);
+builder.Services.AddMogFaceRegistry(builder.Configuration);
 builder.Services.AddMogFaceHttp(builder.Configuration);
 // The MogFace meter to Application Insights (the deployment's alert rules read it) when configured.
 builder.Services.AddMogFaceTelemetry(builder.Configuration);

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using MogFace.Core;
-using MogFace.Core.Http;
-using MogFace.Core.Lifecycle;
-using MogFace.Core.Telemetry;
-using MogFace.Core.OperatorConsole;
 using OpenTelemetry.Metrics;
+using MogFace.Http;
+using MogFace.Http.OperatorConsole;
+using MogFace.Registry;
+using MogFace.Registry.Storage;
+using MogFace.Registry.Telemetry;
 
 namespace MogFace.Server;
 
@@ -35,7 +35,7 @@ public static class MogFaceServer
     public static WebApplicationBuilder AddMogFaceServer(this WebApplicationBuilder builder)
     {
         BindLoopbackUnlessConfigured(builder);
-        builder.Services.AddMogFaceCore(builder.Configuration);
+        builder.Services.AddMogFaceRegistry(builder.Configuration);
         builder.Services.AddMogFaceHttp(builder.Configuration);
         builder.Services.AddMogFaceTelemetry(builder.Configuration);
         // Prometheus text at /metrics: the MogFace meter, and ASP.NET Core's own http.server.request.duration.

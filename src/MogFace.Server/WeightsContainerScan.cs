@@ -3,8 +3,10 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
-using MogFace.Core;
-using MogFace.Core.Lifecycle;
+using MogFace.Registry.Configuration;
+using MogFace.Registry.Ingestion;
+using MogFace.Registry.Serving;
+using MogFace.Registry.Storage;
 
 namespace MogFace.Server;
 

@@ -40,11 +40,11 @@ public abstract class AsyncUploadContract(IKeyedEndpointFixture fixture)
         Assert.False(done.TryGetProperty("version", out _));
 
         using (var unknown = await admin.GetAsync("api/models/uploads/0123456789abcdef0123456789abcdef"))
-            await Http.AssertProblemAsync(unknown, 404, "upload-not-found");
+            await TestHttp.AssertProblemAsync(unknown, 404, "upload-not-found");
         using (var notAnId = await admin.GetAsync("api/models/uploads/..%2Fpointer"))
             Assert.Equal(404, (int)notAnId.StatusCode);
         using var list = await admin.GetAsync("api/models");
-        Assert.Equal(fixture.ModelVersion, (await Http.JsonAsync(list)).GetProperty("pointer").GetProperty("active").GetString());
+        Assert.Equal(fixture.ModelVersion, (await TestHttp.JsonAsync(list)).GetProperty("pointer").GetProperty("active").GetString());
     }
 
     private static async Task<(string Location, JsonElement Status)> StartAsync(HttpClient admin, byte[] weights, string name)
@@ -52,7 +52,7 @@ public abstract class AsyncUploadContract(IKeyedEndpointFixture fixture)
         var content = new ByteArrayContent(weights);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using var response = await admin.PostAsync($"api/models?async=true&name={name}", content);
-        var status = await Http.JsonAsync(response, 202);
+        var status = await TestHttp.JsonAsync(response, 202);
         var location = response.Headers.Location?.ToString();
         Assert.Equal($"/api/models/uploads/{status.GetProperty("id").GetString()}", location);
         return (location!, status);
@@ -65,7 +65,7 @@ public abstract class AsyncUploadContract(IKeyedEndpointFixture fixture)
         while (DateTimeOffset.UtcNow < deadline)
         {
             using var response = await admin.GetAsync(location.TrimStart('/'));
-            status = await Http.JsonAsync(response);
+            status = await TestHttp.JsonAsync(response);
             if (status.GetProperty("state").GetString() != "validating")
                 return status;
             await Task.Delay(100);

@@ -11,22 +11,22 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
     private HttpClient Client() => Service.CreateClient(ContractKeys.Function);
     private HttpClient Admin() => Service.CreateClient(ContractKeys.Admin);
 
-    private static byte[] Grace => File.ReadAllBytes(Http.Image("grace_hopper_512x512.jpg"));
+    private static byte[] Grace => File.ReadAllBytes(TestHttp.Image("grace_hopper_512x512.jpg"));
 
     [Fact]
     public async Task Empty_body_is_400()
     {
         using var client = Client();
-        using var response = await client.PostAsync("api/detect", Http.ImageContent([], "image/jpeg"));
-        await Http.AssertProblemAsync(response, 400, "empty-body");
+        using var response = await client.PostAsync("api/detect", TestHttp.ImageContent([], "image/jpeg"));
+        await TestHttp.AssertProblemAsync(response, 400, "empty-body");
     }
 
     [Fact]
     public async Task Missing_content_type_is_415()
     {
         using var client = Client();
-        using var response = await client.PostAsync("api/detect", Http.ImageContent(Grace, null));
-        await Http.AssertProblemAsync(response, 415, "unsupported-media-type");
+        using var response = await client.PostAsync("api/detect", TestHttp.ImageContent(Grace, null));
+        await TestHttp.AssertProblemAsync(response, 415, "unsupported-media-type");
     }
 
     [Theory]
@@ -37,8 +37,8 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
     public async Task Wrong_content_type_is_415(string mediaType)
     {
         using var client = Client();
-        using var response = await client.PostAsync("api/detect", Http.ImageContent(Grace, mediaType));
-        await Http.AssertProblemAsync(response, 415, "unsupported-media-type");
+        using var response = await client.PostAsync("api/detect", TestHttp.ImageContent(Grace, mediaType));
+        await TestHttp.AssertProblemAsync(response, 415, "unsupported-media-type");
     }
 
     [Fact]
@@ -47,11 +47,11 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
         var garbage = new byte[4096];
         new Random(7).NextBytes(garbage);
         using var client = Client();
-        using var response = await client.PostAsync("api/detect", Http.ImageContent(garbage, "image/jpeg"));
-        await Http.AssertProblemAsync(response, 400, "undecodable-image");
+        using var response = await client.PostAsync("api/detect", TestHttp.ImageContent(garbage, "image/jpeg"));
+        await TestHttp.AssertProblemAsync(response, 400, "undecodable-image");
         // A truncated JPEG: the right signature, then nothing usable.
-        using var truncated = await client.PostAsync("api/detect", Http.ImageContent(Grace[..200], "image/jpeg"));
-        await Http.AssertProblemAsync(truncated, 400, "undecodable-image");
+        using var truncated = await client.PostAsync("api/detect", TestHttp.ImageContent(Grace[..200], "image/jpeg"));
+        await TestHttp.AssertProblemAsync(truncated, 400, "undecodable-image");
     }
 
     [Fact]
@@ -59,8 +59,8 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
     {
         byte[] gif = [.. "GIF89a"u8, 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x21, 0xf9, 4, 1, 0, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, 0x3b];
         using var client = Client();
-        using var response = await client.PostAsync("api/detect", Http.ImageContent(gif, "image/jpeg"));
-        await Http.AssertProblemAsync(response, 415, "unsupported-media-type");
+        using var response = await client.PostAsync("api/detect", TestHttp.ImageContent(gif, "image/jpeg"));
+        await TestHttp.AssertProblemAsync(response, 415, "unsupported-media-type");
     }
 
     [Fact]
@@ -72,10 +72,10 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
         // Expect: 100-continue, as curl sends for large bodies: the 413 comes back before the body is sent.
         // (Without it the server still answers 413 at once, but a client busy writing the body it will never
         // read may see the connection closed instead of the answer.)
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = Http.ImageContent(big, "image/jpeg") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = TestHttp.ImageContent(big, "image/jpeg") };
         request.Headers.ExpectContinue = true;
         using var response = await client.SendAsync(request);
-        await Http.AssertProblemAsync(response, 413, "too-large");
+        await TestHttp.AssertProblemAsync(response, 413, "too-large");
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
         request.Headers.TransferEncodingChunked = true;
         using var response = await client.SendAsync(request);
         Assert.Null(request.Content.Headers.ContentLength);
-        await Http.AssertProblemAsync(response, 413, "too-large");
+        await TestHttp.AssertProblemAsync(response, 413, "too-large");
     }
 
     [Fact]
@@ -100,11 +100,11 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
         using var client = Client();
         using var form = new MultipartFormDataContent
         {
-            { Http.ImageContent(Grace, "image/jpeg"), "images", "ok.jpg" },
-            { Http.ImageContent(big, "image/jpeg"), "images", "big.jpg" },
+            { TestHttp.ImageContent(Grace, "image/jpeg"), "images", "ok.jpg" },
+            { TestHttp.ImageContent(big, "image/jpeg"), "images", "big.jpg" },
         };
         using var response = await client.PostAsync("api/detect", form);
-        await Http.AssertProblemAsync(response, 413, "too-large");
+        await TestHttp.AssertProblemAsync(response, 413, "too-large");
     }
 
     [Fact]
@@ -113,15 +113,15 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
         using var client = Client();
         using var fieldsOnly = new MultipartFormDataContent { { new StringContent("hello"), "note" } };
         using var empty = await client.PostAsync("api/detect", fieldsOnly);
-        await Http.AssertProblemAsync(empty, 400, "empty-body");
+        await TestHttp.AssertProblemAsync(empty, 400, "empty-body");
 
         using var form = new MultipartFormDataContent
         {
-            { Http.ImageContent(Grace, "image/jpeg"), "images", "ok.jpg" },
-            { Http.ImageContent([1, 2, 3, 4, 5, 6, 7, 8, 9], "image/jpeg"), "images", "broken.jpg" },
+            { TestHttp.ImageContent(Grace, "image/jpeg"), "images", "ok.jpg" },
+            { TestHttp.ImageContent([1, 2, 3, 4, 5, 6, 7, 8, 9], "image/jpeg"), "images", "broken.jpg" },
         };
         using var response = await client.PostAsync("api/detect", form);
-        var problem = await Http.AssertProblemAsync(response, 400, "undecodable-image");
+        var problem = await TestHttp.AssertProblemAsync(response, 400, "undecodable-image");
         Assert.Contains("broken.jpg", problem.GetProperty("detail").GetString());
     }
 
@@ -133,8 +133,8 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
         huge.SaveAsPng(png);
         Assert.True(png.Length < ServiceEndpoint.MaxImageBytes);
         using var client = Client();
-        using var response = await client.PostAsync("api/detect", Http.ImageContent(png.ToArray(), "image/png"));
-        await Http.AssertProblemAsync(response, 422, "too-many-pixels");
+        using var response = await client.PostAsync("api/detect", TestHttp.ImageContent(png.ToArray(), "image/png"));
+        await TestHttp.AssertProblemAsync(response, 422, "too-many-pixels");
     }
 
     [Theory]
@@ -152,33 +152,33 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
     public async Task Bad_query_parameters_are_422(string query)
     {
         using var client = Client();
-        using var response = await client.PostAsync($"api/detect?{query}", Http.ImageContent(Grace, "image/jpeg"));
-        await Http.AssertProblemAsync(response, 422, "invalid-parameter");
+        using var response = await client.PostAsync($"api/detect?{query}", TestHttp.ImageContent(Grace, "image/jpeg"));
+        await TestHttp.AssertProblemAsync(response, 422, "invalid-parameter");
     }
 
     [Fact]
     public async Task Missing_or_wrong_keys_are_401()
     {
         using var anonymous = Service.CreateClient();
-        using (var r = await anonymous.PostAsync("api/detect", Http.ImageContent(Grace, "image/jpeg")))
-            await Http.AssertProblemAsync(r, 401, "unauthorized");
+        using (var r = await anonymous.PostAsync("api/detect", TestHttp.ImageContent(Grace, "image/jpeg")))
+            await TestHttp.AssertProblemAsync(r, 401, "unauthorized");
         using (var r = await anonymous.GetAsync("api/models"))
-            await Http.AssertProblemAsync(r, 401, "unauthorized");
-        using (var r = await anonymous.PostAsync("api/detect?code=nope", Http.ImageContent(Grace, "image/jpeg")))
-            await Http.AssertProblemAsync(r, 401, "unauthorized");
+            await TestHttp.AssertProblemAsync(r, 401, "unauthorized");
+        using (var r = await anonymous.PostAsync("api/detect?code=nope", TestHttp.ImageContent(Grace, "image/jpeg")))
+            await TestHttp.AssertProblemAsync(r, 401, "unauthorized");
 
         using var wrong = Service.CreateClient("not-a-key");
-        using (var r = await wrong.PostAsync("api/detect", Http.ImageContent(Grace, "image/jpeg")))
-            await Http.AssertProblemAsync(r, 401, "unauthorized");
+        using (var r = await wrong.PostAsync("api/detect", TestHttp.ImageContent(Grace, "image/jpeg")))
+            await TestHttp.AssertProblemAsync(r, 401, "unauthorized");
 
         // A function key does not open admin routes.
         using var function = Client();
         using (var r = await function.GetAsync("api/models"))
-            await Http.AssertProblemAsync(r, 401, "unauthorized");
+            await TestHttp.AssertProblemAsync(r, 401, "unauthorized");
         using (var r = await function.PostAsync("api/models/rollback", null))
-            await Http.AssertProblemAsync(r, 401, "unauthorized");
+            await TestHttp.AssertProblemAsync(r, 401, "unauthorized");
         using (var r = await function.DeleteAsync("api/models/canary"))
-            await Http.AssertProblemAsync(r, 401, "unauthorized");
+            await TestHttp.AssertProblemAsync(r, 401, "unauthorized");
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
     {
         using var admin = Admin();
         using var response = await admin.PostAsync("api/models/nope-000000000000/activate", null);
-        await Http.AssertProblemAsync(response, 404, "version-not-found");
+        await TestHttp.AssertProblemAsync(response, 404, "version-not-found");
     }
 
     [Fact]
@@ -196,14 +196,14 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
         foreach (var percent in new[] { 101, 0, -5 })
         {
             using var response = await admin.PutAsJsonAsync("api/models/canary", new { version = fixture.ModelVersion, percent });
-            await Http.AssertProblemAsync(response, 422, "invalid-parameter");
+            await TestHttp.AssertProblemAsync(response, 422, "invalid-parameter");
         }
         using var missing = await admin.PutAsJsonAsync("api/models/canary", new { percent = 10 });
-        await Http.AssertProblemAsync(missing, 422, "invalid-parameter");
+        await TestHttp.AssertProblemAsync(missing, 422, "invalid-parameter");
         using var unknown = await admin.PutAsJsonAsync("api/models/canary", new { version = "nope-000000000000", percent = 10 });
-        await Http.AssertProblemAsync(unknown, 404, "version-not-found");
+        await TestHttp.AssertProblemAsync(unknown, 404, "version-not-found");
         using var broken = await admin.PutAsync("api/models/canary", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
-        await Http.AssertProblemAsync(broken, 400, "malformed-request");
+        await TestHttp.AssertProblemAsync(broken, 400, "malformed-request");
     }
 
     [Fact]
@@ -211,12 +211,12 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
     {
         using var admin = Admin();
         using var response = await ServiceEndpoint.UploadAsync(admin, "this is not an onnx model"u8.ToArray(), "garbage");
-        var problem = await Http.AssertProblemAsync(response, 422, "rejected-weights");
+        var problem = await TestHttp.AssertProblemAsync(response, 422, "rejected-weights");
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("reason").GetString()));
         using var empty = await ServiceEndpoint.UploadAsync(admin, [], "empty");
-        await Http.AssertProblemAsync(empty, 400, "empty-body");
+        await TestHttp.AssertProblemAsync(empty, 400, "empty-body");
         using var wrongType = await admin.PostAsync("api/models", new StringContent("x"));
-        await Http.AssertProblemAsync(wrongType, 415, "unsupported-media-type");
+        await TestHttp.AssertProblemAsync(wrongType, 415, "unsupported-media-type");
     }
 
     [Fact]
@@ -232,8 +232,8 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
 
         using var client = Service.CreateClient();
         using var health = await client.GetAsync("api/health");
-        Assert.Equal(fixture.ModelVersion, (await Http.JsonAsync(health)).GetProperty("modelVersion").GetString());
-        using var detect = await Client().PostAsync("api/detect", Http.ImageContent(Grace, "image/jpeg"));
-        Assert.Equal(1, (await Http.JsonAsync(detect)).GetProperty("faces").GetArrayLength());
+        Assert.Equal(fixture.ModelVersion, (await TestHttp.JsonAsync(health)).GetProperty("modelVersion").GetString());
+        using var detect = await Client().PostAsync("api/detect", TestHttp.ImageContent(Grace, "image/jpeg"));
+        Assert.Equal(1, (await TestHttp.JsonAsync(detect)).GetProperty("faces").GetArrayLength());
     }
 }

@@ -21,19 +21,19 @@ public abstract class HealthProbesContract(IKeyedEndpointFixture fixture)
         using var client = Service.CreateClient();
         using (var live = await client.GetAsync("api/health/live"))
         {
-            var json = await Http.JsonAsync(live);
+            var json = await TestHttp.JsonAsync(live);
             Assert.Equal("alive", json.GetProperty("status").GetString());
             Assert.False(string.IsNullOrEmpty(json.GetProperty("instance").GetString()));
         }
         using var ready = await client.GetAsync("api/health/ready");
-        var report = await Http.JsonAsync(ready);
+        var report = await TestHttp.JsonAsync(ready);
         Assert.True(report.GetProperty("ready").GetBoolean());
         Assert.Equal("ready", report.GetProperty("status").GetString());
         Assert.Equal(fixture.ModelVersion, report.GetProperty("modelVersion").GetString());
         Assert.True(report.GetProperty("lastRegistryContact").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
         // The plain health route is unchanged.
         using var health = await client.GetAsync("api/health");
-        Assert.Equal(fixture.ModelVersion, (await Http.JsonAsync(health)).GetProperty("modelVersion").GetString());
+        Assert.Equal(fixture.ModelVersion, (await TestHttp.JsonAsync(health)).GetProperty("modelVersion").GetString());
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public abstract class HealthProbesContract(IKeyedEndpointFixture fixture)
             var empty = await PollReadyAsync(client, 200, "\"status\":\"empty\"");
             Assert.Contains("\"ready\":true", empty);
             using (var health = await client.GetAsync("api/health"))
-                await Http.AssertProblemAsync(health, 503, "model-not-ready");
+                await TestHttp.AssertProblemAsync(health, 503, "model-not-ready");
 
             // A pointer naming a version this instance cannot load: not ready, with Retry-After; live still 200.
             await endpoint.Models.CreateIfNotExistsAsync();
@@ -58,12 +58,12 @@ public abstract class HealthProbesContract(IKeyedEndpointFixture fixture)
             await PollReadyAsync(client, 503, "ghost-000000000000");
             using (var ready = await client.GetAsync("api/health/ready"))
             {
-                var problem = await Http.AssertProblemAsync(ready, 503, "model-not-ready");
+                var problem = await TestHttp.AssertProblemAsync(ready, 503, "model-not-ready");
                 Assert.Contains("ghost-000000000000", problem.GetProperty("detail").GetString());
                 Assert.True(ready.Headers.RetryAfter?.Delta > TimeSpan.Zero);
             }
             using var live = await client.GetAsync("api/health/live");
-            Assert.Equal("alive", (await Http.JsonAsync(live)).GetProperty("status").GetString());
+            Assert.Equal("alive", (await TestHttp.JsonAsync(live)).GetProperty("status").GetString());
         }
         finally
         {

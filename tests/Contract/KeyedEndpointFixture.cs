@@ -36,7 +36,7 @@ public abstract class KeyedEndpointFixture : IKeyedEndpointFixture, IAsyncLifeti
         _endpoint = await StartEndpointAsync(Azurite, ContractKeys.Function, ContractKeys.Admin);
         using var admin = Endpoint.CreateClient(ContractKeys.Admin);
         using var upload = await ServiceEndpoint.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "blazeface-back");
-        var version = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
+        var version = (await TestHttp.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
         ModelVersion = await Endpoint.WaitForModelAsync(version);
     }
 

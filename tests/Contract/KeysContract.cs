@@ -1,5 +1,5 @@
-using MogFace.Core.Http;
 using MogFace.Tests.Shared;
+using MogFace.Http;
 
 namespace MogFace.Tests.Contract;
 
@@ -26,7 +26,7 @@ public abstract class KeysContract(IKeyedEndpointFixture fixture)
         {
             using var client = Service.CreateClient(key);
             using var response = await client.SendAsync(Request(route));
-            await Http.AssertProblemAsync(response, 401, "unauthorized");
+            await TestHttp.AssertProblemAsync(response, 401, "unauthorized");
         }
     }
 
@@ -35,12 +35,12 @@ public abstract class KeysContract(IKeyedEndpointFixture fixture)
     {
         using var admin = Service.CreateClient(ContractKeys.Admin);
         using (var list = await admin.GetAsync("api/models"))
-            Assert.Equal(fixture.ModelVersion, (await Http.JsonAsync(list)).GetProperty("pointer").GetProperty("active").GetString());
+            Assert.Equal(fixture.ModelVersion, (await TestHttp.JsonAsync(list)).GetProperty("pointer").GetProperty("active").GetString());
         using (var byQuery = await Service.CreateClient().GetAsync($"api/models?code={ContractKeys.Admin}"))
-            await Http.JsonAsync(byQuery);
+            await TestHttp.JsonAsync(byQuery);
         using var anonymous = Service.CreateClient();
         using (var health = await anonymous.GetAsync("api/health"))
-            await Http.JsonAsync(health);
+            await TestHttp.JsonAsync(health);
     }
 
     [Fact]
@@ -55,17 +55,17 @@ public abstract class KeysContract(IKeyedEndpointFixture fixture)
             {
                 using var client = endpoint.CreateClient(key);
                 using var response = await client.GetAsync("api/models");
-                var problem = await Http.AssertProblemAsync(response, 401, "unauthorized");
+                var problem = await TestHttp.AssertProblemAsync(response, 401, "unauthorized");
                 if (key is not null)
                     Assert.Contains("MogFace__AdminKey", problem.GetProperty("detail").GetString());
             }
             // Detect still takes the function key (no model yet: past the key check, 503).
             using var detect = await endpoint.CreateClient(ContractKeys.Function)
-                .PostAsync("api/detect", Http.ImageContent(File.ReadAllBytes(RepoPaths.GraceHopper), "image/jpeg"));
-            await Http.AssertProblemAsync(detect, 503, "model-not-ready");
+                .PostAsync("api/detect", TestHttp.ImageContent(File.ReadAllBytes(RepoPaths.GraceHopper), "image/jpeg"));
+            await TestHttp.AssertProblemAsync(detect, 503, "model-not-ready");
             using var anonymous = await endpoint.CreateClient()
-                .PostAsync("api/detect", Http.ImageContent(File.ReadAllBytes(RepoPaths.GraceHopper), "image/jpeg"));
-            await Http.AssertProblemAsync(anonymous, 401, "unauthorized");
+                .PostAsync("api/detect", TestHttp.ImageContent(File.ReadAllBytes(RepoPaths.GraceHopper), "image/jpeg"));
+            await TestHttp.AssertProblemAsync(anonymous, 401, "unauthorized");
         }
         finally
         {

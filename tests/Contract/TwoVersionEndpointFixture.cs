@@ -16,10 +16,10 @@ public abstract class TwoVersionEndpointFixture : KeyedEndpointFixture
         await base.InitializeAsync();
         using var admin = Endpoint.CreateClient(ContractKeys.Admin);
         using (var upload = await ServiceEndpoint.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "blazeface-front"))
-            FrontVersion = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
+            FrontVersion = (await TestHttp.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
         // An accepted upload becomes active: put the back model back in front.
         using (var activate = await admin.PostAsync($"api/models/{ModelVersion}/activate", null))
-            await Http.JsonAsync(activate);
+            await TestHttp.JsonAsync(activate);
         await Endpoint.WaitForModelAsync(ModelVersion);
     }
 }

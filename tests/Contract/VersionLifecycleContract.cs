@@ -23,30 +23,30 @@ public abstract class VersionLifecycleContract(TwoVersionEndpointFixture fixture
         // 1 % canary: unpinned requests almost all meet the back model; pinned ones meet the front model every time.
         for (var i = 0; i < 3; i++)
         {
-            using var pinned = await client.PostAsync($"api/detect?version={Front}", Http.ImageFile("grace_hopper_512x512.jpg"));
-            Assert.Equal(Front, (await Http.JsonAsync(pinned)).GetProperty("modelVersion").GetString());
+            using var pinned = await client.PostAsync($"api/detect?version={Front}", TestHttp.ImageFile("grace_hopper_512x512.jpg"));
+            Assert.Equal(Front, (await TestHttp.JsonAsync(pinned)).GetProperty("modelVersion").GetString());
             Assert.Equal(Front, pinned.Headers.GetValues("X-Model-Version").Single());
             Assert.Equal("true", pinned.Headers.GetValues("X-Model-Canary").Single());
         }
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = Http.ImageFile("grace_hopper_512x512.jpg") })
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = TestHttp.ImageFile("grace_hopper_512x512.jpg") })
         {
             request.Headers.Add("X-Model-Version", Back);
             using var byHeader = await client.SendAsync(request);
-            Assert.Equal(Back, (await Http.JsonAsync(byHeader)).GetProperty("modelVersion").GetString());
+            Assert.Equal(Back, (await TestHttp.JsonAsync(byHeader)).GetProperty("modelVersion").GetString());
             Assert.False(byHeader.Headers.Contains("X-Model-Canary"));
         }
 
-        using (var unknown = await client.PostAsync("api/detect?version=blazeface-side-000000000000", Http.ImageFile("grace_hopper_512x512.jpg")))
+        using (var unknown = await client.PostAsync("api/detect?version=blazeface-side-000000000000", TestHttp.ImageFile("grace_hopper_512x512.jpg")))
         {
-            var problem = await Http.AssertProblemAsync(unknown, 409, "version-not-loaded");
+            var problem = await TestHttp.AssertProblemAsync(unknown, 409, "version-not-loaded");
             Assert.Equal([Back, Front], problem.GetProperty("loaded").EnumerateArray().Select(v => v.GetString()!).ToArray());
             Assert.Contains(Back, problem.GetProperty("detail").GetString());
         }
-        using (var request = new HttpRequestMessage(HttpMethod.Post, $"api/detect?version={Front}") { Content = Http.ImageFile("grace_hopper_512x512.jpg") })
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"api/detect?version={Front}") { Content = TestHttp.ImageFile("grace_hopper_512x512.jpg") })
         {
             request.Headers.Add("X-Model-Version", Back);
             using var disagree = await client.SendAsync(request);
-            await Http.AssertProblemAsync(disagree, 422, "invalid-parameter");
+            await TestHttp.AssertProblemAsync(disagree, 422, "invalid-parameter");
         }
     }
 
@@ -56,10 +56,10 @@ public abstract class VersionLifecycleContract(TwoVersionEndpointFixture fixture
         await ServeAsync(canary: null);
         using var admin = Service.CreateClient(ContractKeys.Admin);
         using var response = await admin.PutAsJsonAsync("api/models/canary", new { version = Back, percent = 10 });
-        var problem = await Http.AssertProblemAsync(response, 422, "canary-is-active");
+        var problem = await TestHttp.AssertProblemAsync(response, 422, "canary-is-active");
         Assert.Equal(Back, problem.GetProperty("version").GetString());
         using var list = await admin.GetAsync("api/models");
-        Assert.False((await Http.JsonAsync(list)).GetProperty("pointer").TryGetProperty("canary", out _));
+        Assert.False((await TestHttp.JsonAsync(list)).GetProperty("pointer").TryGetProperty("canary", out _));
     }
 
     [Fact]
@@ -68,12 +68,12 @@ public abstract class VersionLifecycleContract(TwoVersionEndpointFixture fixture
         await ServeAsync(canary: null);
         using var admin = Service.CreateClient(ContractKeys.Admin);
         using (var none = await admin.PostAsync("api/models/canary/promote", null))
-            await Http.AssertProblemAsync(none, 409, "no-canary");
+            await TestHttp.AssertProblemAsync(none, 409, "no-canary");
 
         await ServeAsync(canary: Front);
         using (var promote = await admin.PostAsync("api/models/canary/promote", null))
         {
-            var pointer = await Http.JsonAsync(promote);
+            var pointer = await TestHttp.JsonAsync(promote);
             Assert.Equal(Front, pointer.GetProperty("active").GetString());
             Assert.False(pointer.TryGetProperty("canary", out _));
             Assert.Equal(Back, pointer.GetProperty("previous")[0].GetString());
@@ -81,7 +81,7 @@ public abstract class VersionLifecycleContract(TwoVersionEndpointFixture fixture
         }
         await Service.WaitForModelAsync(Front);
         await WaitForCanaryAsync(null);
-        using var detect = await Service.CreateClient(ContractKeys.Function).PostAsync("api/detect", Http.ImageFile("grace_hopper_512x512.jpg"));
+        using var detect = await Service.CreateClient(ContractKeys.Function).PostAsync("api/detect", TestHttp.ImageFile("grace_hopper_512x512.jpg"));
         Assert.Equal(Front, detect.Headers.GetValues("X-Model-Version").Single());
     }
 
@@ -90,11 +90,11 @@ public abstract class VersionLifecycleContract(TwoVersionEndpointFixture fixture
     {
         using var admin = Service.CreateClient(ContractKeys.Admin);
         using (var activate = await admin.PostAsync($"api/models/{Back}/activate", null))
-            await Http.JsonAsync(activate);
+            await TestHttp.JsonAsync(activate);
         using (var split = canary is null
                    ? await admin.DeleteAsync("api/models/canary")
                    : await admin.PutAsJsonAsync("api/models/canary", new { version = canary, percent = 1 }))
-            await Http.JsonAsync(split);
+            await TestHttp.JsonAsync(split);
         await Service.WaitForModelAsync(Back);
         await WaitForCanaryAsync(canary);
     }

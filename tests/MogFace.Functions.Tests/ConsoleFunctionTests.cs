@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using MogFace.Core.OperatorConsole;
 using MogFace.Functions.Functions;
 using MogFace.Functions.Tests.Infrastructure;
+using MogFace.Http.OperatorConsole;
 
 namespace MogFace.Functions.Tests;
 

@@ -1,9 +1,11 @@
 using System.Text;
-using MogFace.Core.Lifecycle;
 using MogFace.Functions.Functions;
 using MogFace.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using MogFace.Tests.Shared;
+using MogFace.Registry.Ingestion;
+using MogFace.Registry.Serving;
+using MogFace.Registry.Storage;
 
 namespace MogFace.Functions.Tests;
 

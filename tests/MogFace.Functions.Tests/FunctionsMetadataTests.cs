@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
-using MogFace.Core.Http;
+using MogFace.Http;
 
 namespace MogFace.Functions.Tests;
 

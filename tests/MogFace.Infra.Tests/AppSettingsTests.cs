@@ -54,7 +54,7 @@ public sealed class AppSettingsTests(CompiledTemplateFixture fixture)
     public void EveryMogFaceOption_TheCodeBinds_IsInTheLocalSample()
     {
         // Read the options class from source: the infra tests do not build against the app.
-        var source = System.IO.File.ReadAllText(RepoPaths.File("src", "MogFace.Core", "MogFaceOptions.cs"));
+        var source = System.IO.File.ReadAllText(RepoPaths.File("src", "MogFace.Registry", "Configuration", "MogFaceOptions.cs"));
         var options = System.Text.RegularExpressions.Regex.Matches(source, @"public [\w?.<>]+ (\w+) \{ get; set; \}")
             .Select(m => m.Groups[1].Value)
             .ToList();

@@ -19,14 +19,14 @@ public sealed class AccuracyGateTests(KeyedServerFixture fixture) : OwnServerTes
         using var admin = Admin();
         string back, yunet;
         using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "blazeface-back"))
-            back = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
+            back = (await TestHttp.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
         using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.YuNet), "yunet-n"))
-            yunet = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
+            yunet = (await TestHttp.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
         using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "front"))
-            Assert.Equal("accuracy-regression", (await Http.AssertProblemAsync(upload, 422, "rejected-weights")).GetProperty("reason").GetString());
+            Assert.Equal("accuracy-regression", (await TestHttp.AssertProblemAsync(upload, 422, "rejected-weights")).GetProperty("reason").GetString());
 
         using var list = await admin.GetAsync("api/models");
-        var view = await Http.JsonAsync(list);
+        var view = await TestHttp.JsonAsync(list);
         var versions = view.GetProperty("versions").EnumerateArray().ToDictionary(v => v.GetProperty("version").GetString()!, v => v.GetProperty("validation"));
         Assert.Equal(2, versions.Count);
         // The first model: its AP, nothing to compare with.

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
-using MogFace.Core.Http;
+using MogFace.Http;
 using MogFace.Server.Tests.Infrastructure;
 using MogFace.Tests.Shared;
 
@@ -31,31 +31,31 @@ public sealed class AdmissionTests(KeyedServerFixture fixture) : OwnServerTests(
     public async Task A_detect_past_the_admitted_and_queued_requests_is_503_overloaded_until_one_leaves()
     {
         await UploadFrontAsync();
-        var grace = File.ReadAllBytes(Http.Image("grace_hopper_512x512.jpg"));
+        var grace = File.ReadAllBytes(TestHttp.Image("grace_hopper_512x512.jpg"));
         using var client = Server.CreateClient(KeyedServerFixture.FunctionKey);
 
         var held = new HeldBodyContent(grace, "image/jpeg");
         var first = client.PostAsync("api/detect", held);
         // Admitted while its body is still arriving: the slot is what a slow client holds, not a model lease.
-        await Http.WaitUntilAsync(() => Task.FromResult(Admission.Admitted == 1));
+        await TestHttp.WaitUntilAsync(() => Task.FromResult(Admission.Admitted == 1));
 
-        using (var refused = await client.PostAsync("api/detect", Http.ImageContent(grace, "image/jpeg")))
+        using (var refused = await client.PostAsync("api/detect", TestHttp.ImageContent(grace, "image/jpeg")))
         {
-            await Http.AssertProblemAsync(refused, 503, "overloaded");
+            await TestHttp.AssertProblemAsync(refused, 503, "overloaded");
             Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing");
         }
         using (var batch = new MultipartFormDataContent())
         {
-            batch.Add(Http.ImageContent(grace, "image/jpeg"), "image", "a.jpg");
+            batch.Add(TestHttp.ImageContent(grace, "image/jpeg"), "image", "a.jpg");
             using var refused = await client.PostAsync("api/detect", batch);
-            await Http.AssertProblemAsync(refused, 503, "overloaded");
+            await TestHttp.AssertProblemAsync(refused, 503, "overloaded");
         }
 
         held.Release();
         using (var answered = await first)
-            Assert.StartsWith("front-", (await Http.JsonAsync(answered)).GetProperty("modelVersion").GetString());
+            Assert.StartsWith("front-", (await TestHttp.JsonAsync(answered)).GetProperty("modelVersion").GetString());
         Assert.Equal(0, Admission.Admitted);
-        using (var after = await client.PostAsync("api/detect", Http.ImageContent(grace, "image/jpeg")))
+        using (var after = await client.PostAsync("api/detect", TestHttp.ImageContent(grace, "image/jpeg")))
             Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
@@ -63,34 +63,34 @@ public sealed class AdmissionTests(KeyedServerFixture fixture) : OwnServerTests(
     public async Task A_batch_larger_than_max_batch_bytes_is_413_though_each_file_is_under_the_image_cap()
     {
         await UploadFrontAsync();
-        var grace = File.ReadAllBytes(Http.Image("grace_hopper_512x512.jpg")); // 88 kB: three pass the batch cap
+        var grace = File.ReadAllBytes(TestHttp.Image("grace_hopper_512x512.jpg")); // 88 kB: three pass the batch cap
         using var client = Server.CreateClient(KeyedServerFixture.FunctionKey);
 
         using var batch = new MultipartFormDataContent();
         for (var i = 0; i < 3; i++)
-            batch.Add(Http.ImageContent(grace, "image/jpeg"), "image", $"{i}.jpg");
+            batch.Add(TestHttp.ImageContent(grace, "image/jpeg"), "image", $"{i}.jpg");
         using var declared = await client.PostAsync("api/detect", batch);
-        await Http.AssertProblemAsync(declared, 413, "too-large");
+        await TestHttp.AssertProblemAsync(declared, 413, "too-large");
 
         // Chunked (no Content-Length to refuse early): the reader stops at the cap.
         using var chunkedBatch = new MultipartFormDataContent();
         for (var i = 0; i < 3; i++)
             chunkedBatch.Add(new StreamContent(new UnknownLengthStream(grace)) { Headers = { ContentType = new MediaTypeHeaderValue("image/jpeg") } }, "image", $"{i}.jpg");
         using var chunked = await client.PostAsync("api/detect", chunkedBatch);
-        await Http.AssertProblemAsync(chunked, 413, "too-large");
+        await TestHttp.AssertProblemAsync(chunked, 413, "too-large");
 
         using var two = new MultipartFormDataContent();
         for (var i = 0; i < 2; i++)
-            two.Add(Http.ImageContent(grace, "image/jpeg"), "image", $"{i}.jpg");
+            two.Add(TestHttp.ImageContent(grace, "image/jpeg"), "image", $"{i}.jpg");
         using var fits = await client.PostAsync("api/detect", two);
-        Assert.Equal(2, (await Http.JsonAsync(fits)).GetProperty("results").GetArrayLength());
+        Assert.Equal(2, (await TestHttp.JsonAsync(fits)).GetProperty("results").GetArrayLength());
     }
 
     private async Task UploadFrontAsync()
     {
         using var admin = Admin();
         using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "front"))
-            await Http.JsonAsync(upload, 201);
+            await TestHttp.JsonAsync(upload, 201);
         await Server.WaitForModelAsync();
     }
 

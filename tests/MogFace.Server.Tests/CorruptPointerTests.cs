@@ -20,10 +20,10 @@ public sealed class CorruptPointerTests(KeyedServerFixture fixture) : OwnServerT
     {
         using var admin = Admin();
         using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "front"))
-            await Http.JsonAsync(upload, 201);
+            await TestHttp.JsonAsync(upload, 201);
         string back;
         using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "back"))
-            back = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
+            back = (await TestHttp.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
         await Server.WaitForModelAsync(back);
 
         await Server.Models.GetBlobClient("pointer.json").UploadAsync(BinaryData.FromString(garbage), overwrite: true);
@@ -31,36 +31,36 @@ public sealed class CorruptPointerTests(KeyedServerFixture fixture) : OwnServerT
         // The listing still works (the versions are what the repair needs) and names the problem.
         using (var list = await admin.GetAsync("api/models"))
         {
-            var json = await Http.JsonAsync(list);
+            var json = await TestHttp.JsonAsync(list);
             Assert.Contains("pointer.json", json.GetProperty("pointerError").GetString());
             Assert.Equal(2, json.GetProperty("versions").GetArrayLength());
         }
         using (var rollback = await admin.PostAsync("api/models/rollback", null))
-            await Http.AssertProblemAsync(rollback, 409, "pointer-unreadable");
+            await TestHttp.AssertProblemAsync(rollback, 409, "pointer-unreadable");
         using (var canary = await admin.PutAsJsonAsync("api/models/canary", new { version = back, percent = 10 }))
-            await Http.AssertProblemAsync(canary, 409, "pointer-unreadable");
+            await TestHttp.AssertProblemAsync(canary, 409, "pointer-unreadable");
         using (var clear = await admin.DeleteAsync("api/models/canary"))
-            await Http.AssertProblemAsync(clear, 409, "pointer-unreadable");
+            await TestHttp.AssertProblemAsync(clear, 409, "pointer-unreadable");
 
         // The instance keeps serving and health says why it is degraded.
         using var anonymous = Server.CreateClient();
-        await Http.WaitUntilAsync(async () =>
+        await TestHttp.WaitUntilAsync(async () =>
         {
             using var health = await anonymous.GetAsync("api/health");
-            var json = await Http.JsonAsync(health);
+            var json = await TestHttp.JsonAsync(health);
             return json.GetProperty("status").GetString() == "degraded"
                 && json.TryGetProperty("pointerError", out var error) && error.GetString()!.Contains("pointer.json");
         });
 
         // Activate does not need the broken pointer: it replaces it.
         using (var activate = await admin.PostAsync($"api/models/{back}/activate", null))
-            Assert.Equal(back, (await Http.JsonAsync(activate)).GetProperty("active").GetString());
+            Assert.Equal(back, (await TestHttp.JsonAsync(activate)).GetProperty("active").GetString());
         using (var rollback = await admin.PostAsync("api/models/rollback", null))
-            Assert.StartsWith("front-", (await Http.JsonAsync(rollback)).GetProperty("active").GetString());
-        await Http.WaitUntilAsync(async () =>
+            Assert.StartsWith("front-", (await TestHttp.JsonAsync(rollback)).GetProperty("active").GetString());
+        await TestHttp.WaitUntilAsync(async () =>
         {
             using var health = await anonymous.GetAsync("api/health");
-            var json = await Http.JsonAsync(health);
+            var json = await TestHttp.JsonAsync(health);
             return json.GetProperty("status").GetString() == "ok" && !json.TryGetProperty("pointerError", out _);
         });
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using MogFace.Core.Imaging;
+using MogFace.Http;
 using MogFace.Server.Tests.Infrastructure;
 using MogFace.Tests.Shared;
 using SixLabors.ImageSharp;
@@ -28,36 +28,36 @@ public sealed class DecodeBudgetTests(KeyedServerFixture fixture) : OwnServerTes
     {
         using (var admin = Admin())
         using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "front"))
-            await Http.JsonAsync(upload, 201);
+            await TestHttp.JsonAsync(upload, 201);
         await Server.WaitForModelAsync();
         var large = UniformJpeg(2000, 1900); // 3.8 MP, a few kB: the header is what costs
-        var grace = File.ReadAllBytes(Http.Image("grace_hopper_512x512.jpg"));
+        var grace = File.ReadAllBytes(TestHttp.Image("grace_hopper_512x512.jpg"));
         using var client = Server.CreateClient(KeyedServerFixture.FunctionKey);
         var budget = Server.App.Services.GetRequiredService<DecodeBudget>();
 
         using (var spent = budget.TryTake([4_000_000]))
         {
             Assert.True(spent.IsAcquired);
-            using (var refused = await client.PostAsync("api/detect", Http.ImageContent(large, "image/jpeg")))
+            using (var refused = await client.PostAsync("api/detect", TestHttp.ImageContent(large, "image/jpeg")))
             {
-                var problem = await Http.AssertProblemAsync(refused, 503, "overloaded");
+                var problem = await TestHttp.AssertProblemAsync(refused, 503, "overloaded");
                 Assert.Contains("pixels", problem.GetProperty("detail").GetString());
                 Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing");
             }
             using (var batch = new MultipartFormDataContent())
             {
-                batch.Add(Http.ImageContent(grace, "image/jpeg"), "image", "grace.jpg");
-                batch.Add(Http.ImageContent(large, "image/jpeg"), "image", "large.jpg");
+                batch.Add(TestHttp.ImageContent(grace, "image/jpeg"), "image", "grace.jpg");
+                batch.Add(TestHttp.ImageContent(large, "image/jpeg"), "image", "large.jpg");
                 using var refused = await client.PostAsync("api/detect", batch);
-                await Http.AssertProblemAsync(refused, 503, "overloaded");
+                await TestHttp.AssertProblemAsync(refused, 503, "overloaded");
             }
-            using (var ordinary = await client.PostAsync("api/detect", Http.ImageContent(grace, "image/jpeg")))
+            using (var ordinary = await client.PostAsync("api/detect", TestHttp.ImageContent(grace, "image/jpeg")))
                 Assert.Equal(HttpStatusCode.OK, ordinary.StatusCode);
         }
 
         Assert.Equal(4, budget.AvailableMegapixels);
-        using var served = await client.PostAsync("api/detect", Http.ImageContent(large, "image/jpeg"));
-        Assert.Equal(2000, (await Http.JsonAsync(served)).GetProperty("image").GetProperty("width").GetInt32());
+        using var served = await client.PostAsync("api/detect", TestHttp.ImageContent(large, "image/jpeg"));
+        Assert.Equal(2000, (await TestHttp.JsonAsync(served)).GetProperty("image").GetProperty("width").GetInt32());
         Assert.Equal(4, budget.AvailableMegapixels); // given back after the decode
     }
 

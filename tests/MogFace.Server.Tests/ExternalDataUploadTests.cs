@@ -19,13 +19,13 @@ public sealed class ExternalDataUploadTests(KeyedServerFixture fixture) : OwnSer
         using var admin = Admin();
         using var upload = await ServerInstance.UploadAsync(admin, AdversarialModels.Get(variant), "external");
 
-        var problem = await Http.AssertProblemAsync(upload, 422, "rejected-weights");
+        var problem = await TestHttp.AssertProblemAsync(upload, 422, "rejected-weights");
         Assert.Equal("external-data", problem.GetProperty("reason").GetString());
         var detail = problem.GetProperty("detail").GetString()!;
         Assert.DoesNotContain(Path.GetTempPath().TrimEnd('/'), detail);
         Assert.DoesNotContain(Environment.CurrentDirectory, detail);
         using var list = await admin.GetAsync("api/models");
-        var models = await Http.JsonAsync(list);
+        var models = await TestHttp.JsonAsync(list);
         Assert.Equal("external-data", models.GetProperty("rejected").EnumerateArray().Single().GetProperty("code").GetString());
         Assert.Equal(0, models.GetProperty("versions").GetArrayLength());
     }

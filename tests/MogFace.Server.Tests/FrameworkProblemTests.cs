@@ -15,7 +15,7 @@ public sealed class FrameworkProblemTests(KeyedServerFixture fixture)
     {
         using var client = fixture.Server.CreateClient(KeyedServerFixture.AdminKey);
         using var response = await client.GetAsync("api/no-such-route");
-        await Http.AssertProblemAsync(response, 404, "not-found");
+        await TestHttp.AssertProblemAsync(response, 404, "not-found");
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class FrameworkProblemTests(KeyedServerFixture fixture)
     {
         using var client = fixture.Server.CreateClient(KeyedServerFixture.FunctionKey);
         using var response = await client.GetAsync("api/detect");
-        await Http.AssertProblemAsync(response, 405, "method-not-allowed");
+        await TestHttp.AssertProblemAsync(response, 405, "method-not-allowed");
         Assert.Contains("POST", response.Content.Headers.Allow);
     }
 }

@@ -24,10 +24,10 @@ public sealed class HostileUploadTests(KeyedServerFixture fixture) : OwnServerTe
         using var admin = Admin();
         using var upload = await ServerInstance.UploadAsync(admin, AdversarialModels.Get(AdversarialModels.HugeInput), "huge");
 
-        var problem = await Http.AssertProblemAsync(upload, 422, "rejected-weights");
+        var problem = await TestHttp.AssertProblemAsync(upload, 422, "rejected-weights");
         Assert.Equal("unknown-signature", problem.GetProperty("reason").GetString());
         using var list = await admin.GetAsync("api/models");
-        var rejected = (await Http.JsonAsync(list)).GetProperty("rejected").EnumerateArray().Single();
+        var rejected = (await TestHttp.JsonAsync(list)).GetProperty("rejected").EnumerateArray().Single();
         Assert.Equal("huge", rejected.GetProperty("name").GetString());
     }
 

@@ -22,8 +22,8 @@ public sealed class MalformedImageTests(KeyedServerFixture fixture)
     public async Task A_cut_off_image_is_400(string format)
     {
         using var client = Client();
-        using var response = await client.PostAsync("api/detect", Http.ImageContent(TruncatedImages.Cut(format), TruncatedImages.MediaType(format)));
-        var problem = await Http.AssertProblemAsync(response, 400, "undecodable-image");
+        using var response = await client.PostAsync("api/detect", TestHttp.ImageContent(TruncatedImages.Cut(format), TruncatedImages.MediaType(format)));
+        var problem = await TestHttp.AssertProblemAsync(response, 400, "undecodable-image");
         Assert.Contains("truncated", problem.GetProperty("detail").GetString());
     }
 
@@ -33,7 +33,7 @@ public sealed class MalformedImageTests(KeyedServerFixture fixture)
     public async Task A_multipart_body_with_another_boundary_than_its_header_is_400(int fileBytes)
     {
         var file = new byte[fileBytes];
-        File.ReadAllBytes(Http.Image("grace_hopper_512x512.jpg")).AsSpan(0, Math.Min(fileBytes, 50_000)).CopyTo(file);
+        File.ReadAllBytes(TestHttp.Image("grace_hopper_512x512.jpg")).AsSpan(0, Math.Min(fileBytes, 50_000)).CopyTo(file);
         var body = new MemoryStream();
         body.Write(Encoding.ASCII.GetBytes("--real-boundary\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"));
         body.Write(file);
@@ -44,6 +44,6 @@ public sealed class MalformedImageTests(KeyedServerFixture fixture)
         using var client = Client();
         using var response = await client.PostAsync("api/detect", content);
 
-        await Http.AssertProblemAsync(response, 400, "malformed-request");
+        await TestHttp.AssertProblemAsync(response, 400, "malformed-request");
     }
 }

@@ -33,21 +33,21 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
     public async Task From_empty_registry_through_scan_upload_admin_upload_rollback_activate_and_canary()
     {
         using var client = _server.CreateClient(); // open server: no keys configured
-        var grace = File.ReadAllBytes(Http.Image("grace_hopper_512x512.jpg"));
+        var grace = File.ReadAllBytes(TestHttp.Image("grace_hopper_512x512.jpg"));
 
         // Before the first model: health and detect answer 503 with Retry-After.
         using (var health = await client.GetAsync("api/health"))
         {
-            await Http.AssertProblemAsync(health, 503, "model-not-ready");
+            await TestHttp.AssertProblemAsync(health, 503, "model-not-ready");
             Assert.True(health.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         }
-        using (var detect = await client.PostAsync("api/detect", Http.ImageContent(grace, "image/jpeg")))
+        using (var detect = await client.PostAsync("api/detect", TestHttp.ImageContent(grace, "image/jpeg")))
         {
-            await Http.AssertProblemAsync(detect, 503, "model-not-ready");
+            await TestHttp.AssertProblemAsync(detect, 503, "model-not-ready");
             Assert.NotNull(detect.Headers.RetryAfter);
         }
         using (var list = await client.GetAsync("api/models"))
-            Assert.Equal(0, (await Http.JsonAsync(list)).GetProperty("versions").GetArrayLength());
+            Assert.Equal(0, (await TestHttp.JsonAsync(list)).GetProperty("versions").GetArrayLength());
 
         // 1. Upload into the weights container (what `mogface publish` does): manifest first, then weights.
         await _server.Weights.CreateIfNotExistsAsync();
@@ -57,7 +57,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         Assert.StartsWith("front-", front);
         var marker = (await _server.Weights.GetBlobClient("front.onnx").GetPropertiesAsync()).Value.Metadata;
         Assert.Equal(front, marker["mogface_ingested"]);
-        using (var detect = await client.PostAsync("api/detect", Http.ImageContent(grace, "image/jpeg")))
+        using (var detect = await client.PostAsync("api/detect", TestHttp.ImageContent(grace, "image/jpeg")))
         {
             Assert.Equal(200, (int)detect.StatusCode);
             Assert.Equal(front, detect.Headers.GetValues("X-Model-Version").Single());
@@ -65,7 +65,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         using (var health = await client.GetAsync("api/health"))
         {
             // The 503 before the first model was a server-side failure: it counts for the error-rate alert.
-            var stats = (await Http.JsonAsync(health)).GetProperty("stats");
+            var stats = (await TestHttp.JsonAsync(health)).GetProperty("stats");
             Assert.Equal(1, stats.GetProperty("errors").GetInt64());
             Assert.Equal(1, stats.GetProperty("requests").GetInt64());
         }
@@ -74,7 +74,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         string back;
         using (var upload = await ServerInstance.UploadAsync(client, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "blazeface-back"))
         {
-            var json = await Http.JsonAsync(upload, 201);
+            var json = await TestHttp.JsonAsync(upload, 201);
             back = json.GetProperty("version").GetString()!;
             Assert.StartsWith("blazeface-back-", back);
             Assert.False(json.GetProperty("alreadyRegistered").GetBoolean());
@@ -85,7 +85,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         // Same bytes again: idempotent, same version.
         using (var again = await ServerInstance.UploadAsync(client, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "blazeface-back"))
         {
-            var json = await Http.JsonAsync(again, 201);
+            var json = await TestHttp.JsonAsync(again, 201);
             Assert.Equal(back, json.GetProperty("version").GetString());
             Assert.True(json.GetProperty("alreadyRegistered").GetBoolean());
         }
@@ -93,7 +93,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         // GET /api/models: pointer, both versions, this instance.
         using (var list = await client.GetAsync("api/models"))
         {
-            var json = await Http.JsonAsync(list);
+            var json = await TestHttp.JsonAsync(list);
             Assert.Equal(back, json.GetProperty("pointer").GetProperty("active").GetString());
             var versions = json.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetString()).ToHashSet();
             Assert.Superset(new HashSet<string?> { front, back }, versions);
@@ -101,22 +101,22 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
 
         // 3. Rollback → front; activate → back.
         using (var rollback = await client.PostAsync("api/models/rollback", null))
-            Assert.Equal(front, (await Http.JsonAsync(rollback)).GetProperty("active").GetString());
+            Assert.Equal(front, (await TestHttp.JsonAsync(rollback)).GetProperty("active").GetString());
         await _server.WaitForModelAsync(front);
         await AssertDetectVersionAsync(client, grace, front);
         using (var activate = await client.PostAsync($"api/models/{back}/activate", null))
-            Assert.Equal(back, (await Http.JsonAsync(activate)).GetProperty("active").GetString());
+            Assert.Equal(back, (await TestHttp.JsonAsync(activate)).GetProperty("active").GetString());
         await _server.WaitForModelAsync(back);
 
         // 4. Canary at 100 %: every client gets the canary (marked), until it is cleared.
         using (var canary = await client.PutAsJsonAsync("api/models/canary", new { version = front, percent = 100 }))
         {
-            var pointer = await Http.JsonAsync(canary);
+            var pointer = await TestHttp.JsonAsync(canary);
             Assert.Equal(front, pointer.GetProperty("canary").GetProperty("version").GetString());
             Assert.Equal(100, pointer.GetProperty("canary").GetProperty("percent").GetInt32());
         }
-        await Http.WaitUntilAsync(async () => await DetectVersionAsync(client, grace, "client-a") == front);
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = Http.ImageContent(grace, "image/jpeg") })
+        await TestHttp.WaitUntilAsync(async () => await DetectVersionAsync(client, grace, "client-a") == front);
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = TestHttp.ImageContent(grace, "image/jpeg") })
         {
             request.Headers.Add("X-Client-Id", "client-b");
             using var response = await client.SendAsync(request);
@@ -126,23 +126,23 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         using (var health = await client.GetAsync("api/health"))
         {
             // Even at 100 % health names the active version, with the canary beside it.
-            var json = await Http.JsonAsync(health);
+            var json = await TestHttp.JsonAsync(health);
             Assert.Equal(back, json.GetProperty("modelVersion").GetString());
             Assert.Equal(front, json.GetProperty("canary").GetProperty("version").GetString());
             Assert.Equal(100, json.GetProperty("canary").GetProperty("percent").GetInt32());
         }
         using (var clear = await client.DeleteAsync("api/models/canary"))
         {
-            var pointer = await Http.JsonAsync(clear);
+            var pointer = await TestHttp.JsonAsync(clear);
             Assert.False(pointer.TryGetProperty("canary", out var c) && c.ValueKind != JsonValueKind.Null);
         }
-        await Http.WaitUntilAsync(async () => await DetectVersionAsync(client, grace, "client-a") == back);
+        await TestHttp.WaitUntilAsync(async () => await DetectVersionAsync(client, grace, "client-a") == back);
 
         // 5. A re-upload of the container blob with new content is ingested again (a marked blob is not).
         var scanned = (await _server.Weights.GetBlobClient("front.onnx").GetPropertiesAsync()).Value.Metadata;
         Assert.True(scanned.ContainsKey("mogface_ingested"));
         await _server.Weights.GetBlobClient("front.onnx").UploadAsync(RepoPaths.BlazeFaceBack, overwrite: true);
-        await Http.WaitUntilAsync(async () =>
+        await TestHttp.WaitUntilAsync(async () =>
             (await _server.Weights.GetBlobClient("front.onnx").GetPropertiesAsync()).Value.Metadata.TryGetValue("mogface_ingested", out var v) && v.StartsWith("front-") && v != front);
 
         // 6. A restarted server (a fresh scan) skips every marked blob: nothing is ingested twice.
@@ -152,7 +152,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
 
     private static async Task<string?> DetectVersionAsync(HttpClient client, byte[] image, string clientId)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = Http.ImageContent(image, "image/jpeg") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = TestHttp.ImageContent(image, "image/jpeg") };
         request.Headers.Add("X-Client-Id", clientId);
         using var response = await client.SendAsync(request);
         return response.Headers.TryGetValues("X-Model-Version", out var v) ? v.Single() : null;
@@ -160,8 +160,8 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
 
     private static async Task AssertDetectVersionAsync(HttpClient client, byte[] image, string version)
     {
-        using var response = await client.PostAsync("api/detect", Http.ImageContent(image, "image/jpeg"));
-        var json = await Http.JsonAsync(response);
+        using var response = await client.PostAsync("api/detect", TestHttp.ImageContent(image, "image/jpeg"));
+        var json = await TestHttp.JsonAsync(response);
         Assert.Equal(version, response.Headers.GetValues("X-Model-Version").Single());
         Assert.Equal(version, json.GetProperty("modelVersion").GetString());
         Assert.Equal(1, json.GetProperty("faces").GetArrayLength());

@@ -15,10 +15,10 @@ public sealed class RefusedUploadTests(KeyedServerFixture fixture) : OwnServerTe
     {
         using var admin = Admin();
         using var upload = await ServerInstance.UploadAsync(admin, new byte[Cap + 1], "big");
-        await Http.AssertProblemAsync(upload, 413, "too-large");
+        await TestHttp.AssertProblemAsync(upload, 413, "too-large");
 
         using var list = await admin.GetAsync("api/models");
-        var rejected = (await Http.JsonAsync(list)).GetProperty("rejected").EnumerateArray().Single();
+        var rejected = (await TestHttp.JsonAsync(list)).GetProperty("rejected").EnumerateArray().Single();
         Assert.Equal("big", rejected.GetProperty("name").GetString());
         Assert.Equal("too-large", rejected.GetProperty("code").GetString());
     }

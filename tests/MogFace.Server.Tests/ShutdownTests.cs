@@ -18,6 +18,6 @@ public sealed class ShutdownTests(KeyedServerFixture fixture)
         var options = fixture.Server.App.Services.GetRequiredService<IOptions<HostOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(2), options.ShutdownTimeout);
         Assert.Equal(MogFaceServer.ShutdownTimeout, options.ShutdownTimeout);
-        Assert.True(Core.Lifecycle.InstanceHeartbeat.FinalWriteTimeout < options.ShutdownTimeout);
+        Assert.True(Registry.Storage.InstanceHeartbeat.FinalWriteTimeout < options.ShutdownTimeout);
     }
 }

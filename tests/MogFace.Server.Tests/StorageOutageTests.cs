@@ -39,7 +39,7 @@ public sealed class StorageOutageTests(KeyedServerFixture fixture) : OwnServerTe
             _ => await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "front"),
         };
 
-        await Http.AssertProblemAsync(response, 503, "storage-unavailable");
+        await TestHttp.AssertProblemAsync(response, 503, "storage-unavailable");
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }

@@ -1,9 +1,10 @@
 using System.Diagnostics;
-using MogFace.Core.Telemetry;
 using MogFace.Server.Tests.Infrastructure;
 using MogFace.Tests.Contract;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
+using MogFace.Http;
+using MogFace.Registry.Telemetry;
 
 namespace MogFace.Server.Tests;
 
@@ -14,7 +15,7 @@ public sealed class TelemetryTests(KeyedServerFixture fixture)
     [Fact]
     public async Task Metrics_lists_detect_duration_per_version_swap_duration_ingestion_and_http_duration_as_prometheus_text()
     {
-        using (var detect = await fixture.Server.CreateClient(ContractKeys.Function).PostAsync("api/detect", Http.ImageFile("grace_hopper_512x512.jpg")))
+        using (var detect = await fixture.Server.CreateClient(ContractKeys.Function).PostAsync("api/detect", TestHttp.ImageFile("grace_hopper_512x512.jpg")))
             Assert.Equal(200, (int)detect.StatusCode);
         using var response = await fixture.Server.CreateClient().GetAsync("metrics");
         var text = await response.Content.ReadAsStringAsync();
@@ -37,7 +38,7 @@ public sealed class TelemetryTests(KeyedServerFixture fixture)
                    // As AddMogFaceTelemetry configures tracing: the MogFace source under ASP.NET Core's request spans.
                    .AddSource(MogFaceTracing.SourceName).AddAspNetCoreInstrumentation().AddInMemoryExporter(spans).Build())
         {
-            using var detect = await fixture.Server.CreateClient(ContractKeys.Function).PostAsync("api/detect", Http.ImageFile("sample5.jpg"));
+            using var detect = await fixture.Server.CreateClient(ContractKeys.Function).PostAsync("api/detect", TestHttp.ImageFile("sample5.jpg"));
             Assert.Equal(200, (int)detect.StatusCode);
             tracing.ForceFlush();
         }

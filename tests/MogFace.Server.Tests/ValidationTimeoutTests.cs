@@ -27,16 +27,16 @@ public sealed class ValidationTimeoutTests(KeyedServerFixture fixture) : OwnServ
         var front = ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "front");
 
         using (var accepted = await front)
-            Assert.StartsWith("front-", (await Http.JsonAsync(accepted, 201)).GetProperty("version").GetString());
+            Assert.StartsWith("front-", (await TestHttp.JsonAsync(accepted, 201)).GetProperty("version").GetString());
         using (var rejected = await looping)
         {
-            var problem = await Http.AssertProblemAsync(rejected, 422, "rejected-weights");
+            var problem = await TestHttp.AssertProblemAsync(rejected, 422, "rejected-weights");
             Assert.Equal("validation-timeout", problem.GetProperty("reason").GetString());
             Assert.Contains("00:00:03", problem.GetProperty("detail").GetString());
         }
 
         using var list = await admin.GetAsync("api/models");
-        var record = (await Http.JsonAsync(list)).GetProperty("rejected").EnumerateArray().Single();
+        var record = (await TestHttp.JsonAsync(list)).GetProperty("rejected").EnumerateArray().Single();
         Assert.Equal("loop", record.GetProperty("name").GetString());
         Assert.Equal("validation-timeout", record.GetProperty("code").GetString());
     }

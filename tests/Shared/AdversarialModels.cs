@@ -38,7 +38,7 @@ public static class AdversarialModels
             var (code, output) = PythonScript.Run(
                 Path.Combine(RepoPaths.Root, "tests", "fixtures", "adversarial", "make_adversarial_model.py"), variant, "--out", path,
                 "--front", RepoPaths.BlazeFaceFront,
-                "--probe", Path.Combine(RepoPaths.Root, "src", "MogFace.Core", "Lifecycle", "Probe", "probe.jpg"));
+                "--probe", Path.Combine(RepoPaths.Root, "src", "MogFace.Registry", "Ingestion", "Gates", "probe.jpg"));
             if (code != 0 || !File.Exists(path))
                 throw new InvalidOperationException(
                     $"make_adversarial_model.py {variant} failed (exit {code}); it needs {PythonScript.Python} with python3-onnx, numpy and opencv: {output}");

@@ -1,4 +1,4 @@
-using MogFace.Core.Evaluation;
+using MogFace.Engine.Evaluation;
 
 namespace MogFace.Tests.Shared;
 

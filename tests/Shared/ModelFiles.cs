@@ -1,5 +1,5 @@
-using MogFace.Core.Detection;
-using MogFace.Core.Inference;
+using MogFace.Engine;
+using MogFace.Engine.Inference;
 
 namespace MogFace.Tests.Shared;
 

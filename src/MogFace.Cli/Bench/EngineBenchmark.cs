@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.ML.OnnxRuntime;
-using MogFace.Core.Detection;
-using MogFace.Core.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using MogFace.Engine;
+using MogFace.Engine.Detection;
+using MogFace.Engine.Imaging;
 
 namespace MogFace.Cli.Bench;
 

@@ -1,4 +1,4 @@
-using MogFace.Core.Imaging;
+using MogFace.Engine.Imaging;
 
 namespace MogFace.Cli.Commands;
 

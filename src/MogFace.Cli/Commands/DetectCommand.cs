@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MogFace.Core;
-using MogFace.Core.Detection;
-using MogFace.Core.Imaging;
 using SixLabors.ImageSharp;
+using MogFace.Engine;
+using MogFace.Engine.Detection;
+using MogFace.Engine.Imaging;
+using MogFace.Engine.Json;
+using MogFace.Registry.Telemetry;
 
 namespace MogFace.Cli.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using MogFace.Core.Detection;
-using MogFace.Core.Evaluation;
-using MogFace.Core.Imaging;
 using Spectre.Console;
+using MogFace.Engine.Detection;
+using MogFace.Engine.Evaluation;
+using MogFace.Engine.Imaging;
 
 namespace MogFace.Cli.Commands;
 

@@ -1,9 +1,10 @@
+using MogFace.Engine.Statistics;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using MogFace.Core.Detection;
-using MogFace.Core.Imaging;
+using MogFace.Engine.Detection;
+using MogFace.Engine.Imaging;
 
 namespace MogFace.Cli.Commands;
 
@@ -120,11 +121,8 @@ internal static class HttpBenchCommand
         await Task.WhenAll(workers);
         wall.Stop();
         Array.Sort(latencies);
-        return new Stats(Percentile(latencies, 0.50), Percentile(latencies, 0.99), total / wall.Elapsed.TotalSeconds);
+        return new Stats(NearestRank.Percentile(latencies, 0.50), NearestRank.Percentile(latencies, 0.99), total / wall.Elapsed.TotalSeconds);
     }
-
-    internal static double Percentile(double[] sorted, double p) =>
-        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static int[] ParseLevels(string text)
     {

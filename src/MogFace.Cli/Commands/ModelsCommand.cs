@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MogFace.Core;
+using MogFace.Engine.Json;
 
 namespace MogFace.Cli.Commands;
 

@@ -3,7 +3,9 @@ using Azure;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using MogFace.Core.Families;
+using Microsoft.Extensions.Configuration;
+using MogFace.Engine.Families;
+using MogFace.Registry.Storage;
 
 namespace MogFace.Cli.Commands;
 
@@ -105,23 +107,29 @@ internal static class PublishCommand
     }
 
     /// <summary>
-    /// An explicit connection string or blob endpoint wins; then the app's own settings: identity-based
-    /// <c>AzureWebJobsStorage__blobServiceUri</c> (deployed accounts allow no shared keys), then the
-    /// <c>AzureWebJobsStorage</c> connection string, then Azurite.
+    /// An explicit <c>--connection-string</c> or <c>--blob-service-uri</c> wins; otherwise the app's own settings from
+    /// the environment, read by the app's own code (<see cref="BlobServiceClientFactory"/>: the
+    /// <c>AzureWebJobsStorage</c> connection string, else identity-based <c>AzureWebJobsStorage__blobServiceUri</c>),
+    /// so the CLI publishes where the app reads; with neither, Azurite.
     /// </summary>
     internal static BlobServiceClient ServiceClient(string? connectionString, Uri? blobServiceUri)
     {
-        blobServiceUri ??= connectionString is null && Environment.GetEnvironmentVariable("AzureWebJobsStorage__blobServiceUri") is { Length: > 0 } uri
-            ? new Uri(uri)
-            : null;
+        var explicitSettings = new Dictionary<string, string?>();
+        if (connectionString is not null)
+            explicitSettings[BlobServiceClientFactory.ConnectionKey] = connectionString;
+        else if (blobServiceUri is not null)
+            explicitSettings[$"{BlobServiceClientFactory.ConnectionKey}:blobServiceUri"] = blobServiceUri.ToString();
+        var configuration = explicitSettings.Count > 0
+            ? new ConfigurationBuilder().AddInMemoryCollection(explicitSettings).Build()
+            : new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        if (!BlobServiceClientFactory.IsConfigured(configuration))
+            configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection([new(BlobServiceClientFactory.ConnectionKey, DevelopmentStorage)]).Build();
         // A few quick retries: an interactive command should fail in seconds, not after the SDK's default minute.
         var options = new BlobClientOptions { Retry = { MaxRetries = 3, Delay = TimeSpan.FromMilliseconds(500) } };
-        if (blobServiceUri is not null)
-            return new BlobServiceClient(blobServiceUri, new DefaultAzureCredential(), options);
-        connectionString ??= Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } env ? env : DevelopmentStorage;
         try
         {
-            return new BlobServiceClient(connectionString, options);
+            return BlobServiceClientFactory.Create(configuration, options);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {

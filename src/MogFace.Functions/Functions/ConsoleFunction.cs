@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using MogFace.Core.OperatorConsole;
+using MogFace.Http.OperatorConsole;
 
 namespace MogFace.Functions.Functions;
 

@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using MogFace.Core;
-using MogFace.Core.Detection;
-using MogFace.Core.Http;
-using MogFace.Core.Imaging;
-using MogFace.Core.Lifecycle;
+using MogFace.Http;
+using MogFace.Registry.Configuration;
+using MogFace.Registry.Serving;
+using MogFace.Registry.Telemetry;
 
 namespace MogFace.Functions.Functions;
 

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using MogFace.Core;
-using MogFace.Core.Http;
-using MogFace.Core.Lifecycle;
+using MogFace.Http;
+using MogFace.Registry.Configuration;
+using MogFace.Registry.Ingestion;
+using MogFace.Registry.Serving;
 
 namespace MogFace.Functions.Functions;
 

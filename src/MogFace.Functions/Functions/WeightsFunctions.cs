@@ -1,7 +1,9 @@
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
-using MogFace.Core.Lifecycle;
+using MogFace.Registry.Ingestion;
+using MogFace.Registry.Serving;
+using MogFace.Registry.Storage;
 
 namespace MogFace.Functions.Functions;
 

@@ -2,7 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using MogFace.Core.Http;
+using MogFace.Http;
 
 namespace MogFace.Functions.Middleware;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MogFace.Core.Tests.Families.MogFace;
+using MogFace.Engine.Tests.Families.MogFaceLarge;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

@@ -43,11 +43,11 @@ public sealed class FunctionsHostKeysTests(KeyedFunctionsHostFixture fixture) : 
             await using var host = await FunctionsHostProcess.StartAsync(azurite, settings: new Dictionary<string, string?> { ["FUNCHOST_ENVIRONMENT"] = "Production" });
             using var client = host.CreateClient();
             using (var list = await client.GetAsync("api/models"))
-                await Http.AssertProblemAsync(list, 401, "unauthorized");
-            using (var detect = await client.PostAsync("api/detect", Http.ImageContent(File.ReadAllBytes(RepoPaths.GraceHopper), "image/jpeg")))
-                await Http.AssertProblemAsync(detect, 401, "unauthorized");
+                await TestHttp.AssertProblemAsync(list, 401, "unauthorized");
+            using (var detect = await client.PostAsync("api/detect", TestHttp.ImageContent(File.ReadAllBytes(RepoPaths.GraceHopper), "image/jpeg")))
+                await TestHttp.AssertProblemAsync(detect, 401, "unauthorized");
             using var health = await client.GetAsync("api/health");
-            await Http.AssertProblemAsync(health, 503, "model-not-ready");
+            await TestHttp.AssertProblemAsync(health, 503, "model-not-ready");
         }
         finally
         {

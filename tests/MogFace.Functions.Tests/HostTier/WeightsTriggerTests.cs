@@ -34,10 +34,10 @@ public sealed class WeightsTriggerTests(ITestOutputHelper output) : IAsyncLifeti
         var front = await PublishAndConvergeAsync(RepoPaths.BlazeFaceFront, "front", first, second);
         using var admin = first.CreateClient();
         using (var activate = await admin.PostAsync($"api/models/{back}/activate", null))
-            await Http.JsonAsync(activate);
+            await TestHttp.JsonAsync(activate);
         await Task.WhenAll(first.WaitForModelAsync(back), second.WaitForModelAsync(back));
         using (var rollback = await admin.PostAsync("api/models/rollback", null))
-            Assert.Equal(front, (await Http.JsonAsync(rollback)).GetProperty("active").GetString());
+            Assert.Equal(front, (await TestHttp.JsonAsync(rollback)).GetProperty("active").GetString());
         await Task.WhenAll(first.WaitForModelAsync(front), second.WaitForModelAsync(front));
         await WhenRequestsServedAsync(load.Length * 3);
         stop.Cancel();
@@ -50,7 +50,7 @@ public sealed class WeightsTriggerTests(ITestOutputHelper output) : IAsyncLifeti
 
         // The registry sees both instances on the active version.
         using var list = await admin.GetAsync("api/models");
-        var instances = (await Http.JsonAsync(list)).GetProperty("instances").EnumerateArray()
+        var instances = (await TestHttp.JsonAsync(list)).GetProperty("instances").EnumerateArray()
             .ToDictionary(i => i.GetProperty("instanceId").GetString()!, i => i.GetProperty("active").GetString());
         Assert.Equal(front, instances[first.InstanceId]);
         Assert.Equal(front, instances[second.InstanceId]);
@@ -95,8 +95,8 @@ public sealed class WeightsTriggerTests(ITestOutputHelper output) : IAsyncLifeti
         await using var _ = host;
         Assert.StartsWith("back-", served);
         using var client = host.CreateClient();
-        using var detect = await client.PostAsync("api/detect", Http.ImageContent(Grace, "image/jpeg"));
-        Assert.Equal(1, (await Http.JsonAsync(detect)).GetProperty("faces").GetArrayLength());
+        using var detect = await client.PostAsync("api/detect", TestHttp.ImageContent(Grace, "image/jpeg"));
+        Assert.Equal(1, (await TestHttp.JsonAsync(detect)).GetProperty("faces").GetArrayLength());
     }
 
     private int _served;
@@ -107,7 +107,7 @@ public sealed class WeightsTriggerTests(ITestOutputHelper output) : IAsyncLifeti
         using var client = host.CreateClient();
         while (!stop.IsCancellationRequested)
         {
-            using var response = await client.PostAsync("api/detect", Http.ImageContent(Grace, "image/jpeg"), CancellationToken.None);
+            using var response = await client.PostAsync("api/detect", TestHttp.ImageContent(Grace, "image/jpeg"), CancellationToken.None);
             var version = response.Headers.TryGetValues("X-Model-Version", out var v) ? v.Single() : null;
             results.Add(((int)response.StatusCode, version));
             Interlocked.Increment(ref _served);

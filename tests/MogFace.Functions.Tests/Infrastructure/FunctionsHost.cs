@@ -5,15 +5,16 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using MogFace.Core;
-using MogFace.Core.Lifecycle;
 using MogFace.Functions.Functions;
 using MogFace.Tests.Shared;
+using MogFace.Registry;
+using MogFace.Registry.Serving;
+using MogFace.Registry.Storage;
 
 namespace MogFace.Functions.Tests.Infrastructure;
 
 /// <summary>
-/// The Functions app's services as Program.cs registers them (AddMogFaceCore + the trigger handler) against a
+/// The Functions app's services as Program.cs registers them (AddMogFaceRegistry + the trigger handler) against a
 /// real Azurite with containers of its own, the hosted services (model watcher) started. Function classes are
 /// created from it and invoked with DefaultHttpContext-built requests.
 /// </summary>
@@ -57,7 +58,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         var blobs = azurite.CreateClient();
         services.AddSingleton(blobs);
-        services.AddMogFaceCore(configuration);
+        services.AddMogFaceRegistry(configuration);
         services.AddSingleton<WeightsTriggerHandler>();
         var provider = services.BuildServiceProvider();
         var hosted = provider.GetServices<IHostedService>().ToList();

@@ -51,7 +51,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
         using (var admin = Server.CreateClient(AdminKey))
         using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "blazeface-back.onnx"))
         {
-            var version = (await Http.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
+            var version = (await TestHttp.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
             BackVersion = await Server.WaitForModelAsync(version);
         }
 

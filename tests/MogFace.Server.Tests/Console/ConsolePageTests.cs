@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using MogFace.Core.OperatorConsole;
 using MogFace.Tests.Shared;
 using MogFace.Server.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
+using MogFace.Http.OperatorConsole;
 
 namespace MogFace.Server.Tests.Console;
 
@@ -30,11 +30,11 @@ public sealed class ConsolePageTests(ConsoleBrowserFixture fixture)
         Assert.Equal("/api", await page.GetAttributeAsync("html", "data-api"));
 
         // One face first, then the group photo (5 faces) for the screenshot.
-        await page.SetInputFilesAsync("#detect-file", Http.Image("grace_hopper_512x512.jpg"));
+        await page.SetInputFilesAsync("#detect-file", TestHttp.Image("grace_hopper_512x512.jpg"));
         await Expect(page.Locator("#detect-stage")).ToHaveAttributeAsync("data-faces", "1");
         await Expect(page.Locator("#faces-body tr.face")).ToHaveCountAsync(1);
 
-        await page.SetInputFilesAsync("#detect-file", Http.Image("sample5.jpg"));
+        await page.SetInputFilesAsync("#detect-file", TestHttp.Image("sample5.jpg"));
         await Expect(page.Locator("#detect-stage")).ToHaveAttributeAsync("data-faces", "5");
         await Expect(page.Locator("#faces-body tr.face")).ToHaveCountAsync(5);
         await Expect(page.Locator("#detect-count")).ToHaveTextAsync("5");
@@ -194,7 +194,7 @@ public sealed class ConsolePageTests(ConsoleBrowserFixture fixture)
         await Expect(page.Locator("#header-model")).ToHaveTextAsync("serving " + fixture.BackVersion);
         await page.FillAsync("#api-key", ConsoleBrowserFixture.FunctionKey);
         await page.ClickAsync("#key-form button[type=submit]");
-        await page.SetInputFilesAsync("#detect-file", Http.Image("grace_hopper_512x512.jpg"));
+        await page.SetInputFilesAsync("#detect-file", TestHttp.Image("grace_hopper_512x512.jpg"));
         await Expect(page.Locator("#detect-stage")).ToHaveAttributeAsync("data-faces", "1");
         Assert.Empty(errors);
         await page.CloseAsync();
@@ -206,7 +206,7 @@ public sealed class ConsolePageTests(ConsoleBrowserFixture fixture)
         using var client = fixture.Server.CreateClient(ConsoleBrowserFixture.FunctionKey);
         for (var i = 0; i < count; i++)
         {
-            using var response = await client.PostAsync("api/detect", Http.ImageFile(image));
+            using var response = await client.PostAsync("api/detect", TestHttp.ImageFile(image));
             Assert.Equal(200, (int)response.StatusCode);
         }
     }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using MogFace.Core.OperatorConsole;
 using MogFace.Server.Tests.Infrastructure;
+using MogFace.Http.OperatorConsole;
 
 namespace MogFace.Server.Tests.Console;
 
@@ -58,7 +58,7 @@ public sealed class ConsoleRoutesTests(ConsoleBrowserFixture fixture)
 
     [Theory]
     [InlineData("/console/appsettings.json")]
-    [InlineData("/console/MogFace.Core.dll")]
+    [InlineData("/console/MogFace.Http.dll")]
     [InlineData("/console/wwwroot/index.html")]
     public async Task Only_the_console_files_are_served(string path)
     {
@@ -71,13 +71,13 @@ public sealed class ConsoleRoutesTests(ConsoleBrowserFixture fixture)
     public async Task Health_reports_stats_the_status_tab_charts()
     {
         using var client = fixture.Server.CreateClient(ConsoleBrowserFixture.FunctionKey);
-        using (var detect = await client.PostAsync("api/detect", Http.ImageFile("grace_hopper_512x512.jpg")))
+        using (var detect = await client.PostAsync("api/detect", TestHttp.ImageFile("grace_hopper_512x512.jpg")))
             Assert.Equal(HttpStatusCode.OK, detect.StatusCode);
-        using (var refused = await client.PostAsync("api/detect", Http.ImageContent([1, 2, 3], "image/jpeg")))
+        using (var refused = await client.PostAsync("api/detect", TestHttp.ImageContent([1, 2, 3], "image/jpeg")))
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
 
         using var health = await client.GetAsync("api/health");
-        var stats = (await Http.JsonAsync(health)).GetProperty("stats");
+        var stats = (await TestHttp.JsonAsync(health)).GetProperty("stats");
 
         Assert.True(stats.GetProperty("requests").GetInt64() >= 1);
         // A client's undecodable image is its own mistake, not a server error: the error-rate alert stays quiet.

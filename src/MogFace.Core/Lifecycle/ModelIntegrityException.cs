@@ -1,4 +1,0 @@
-namespace MogFace.Core.Lifecycle;
-
-/// <summary>Bytes that do not hash to what the registry says they are (a torn download, a corrupt file).</summary>
-internal sealed class ModelIntegrityException(string message) : Exception(message);

@@ -1,9 +1,0 @@
-using MogFace.Core.Families;
-
-namespace MogFace.Core.Lifecycle;
-
-/// <summary>What validation found: a report for the version record, or a rejection code and reason.</summary>
-internal sealed record ValidationResult(ValidationReport Report, string? Code, string? Reason, string? Family, ModelManifest? Manifest)
-{
-    public bool Passed => Code is null;
-}

@@ -1,0 +1,100 @@
+using System.Buffers;
+using Microsoft.ML.OnnxRuntime;
+using MogFace.Engine.Detection;
+using MogFace.Engine.Families;
+using MogFace.Engine.Imaging;
+using MogFace.Engine.Inference;
+
+namespace MogFace.Engine.Families.BlazeFace;
+
+/// <summary>
+/// MediaPipe's published options for the face detectors: RGB scaled to [-1, 1], the image letterboxed into
+/// the square input, sigmoid of the clamped logit, weighted NMS at IoU 0.3, minimum score 0.5.
+/// </summary>
+internal sealed class BlazeFacePipeline : IFacePipeline
+{
+    private readonly InferenceSession _session;
+    private readonly BlazeFaceFamily.Io _io;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly long[] _inputShape;
+    private readonly float _threshold, _nmsThreshold;
+    private readonly int _maxFaces;
+    private readonly bool _weighted, _clip;
+
+    public BlazeFacePipeline(InferenceSession session, BlazeFaceFamily.Io io, ModelManifest manifest)
+    {
+        _session = session;
+        _io = io;
+        _inputNames = [io.Input];
+        _outputNames = [io.FineScores, io.CoarseScores, io.FineBoxes, io.CoarseBoxes];
+        _inputShape = [1, io.Size, io.Size, 3];
+        _threshold = manifest.ScoreThreshold ?? 0.5f;
+        _nmsThreshold = manifest.NmsThreshold ?? 0.3f;
+        _maxFaces = manifest.MaxFaces ?? 100;
+        _weighted = !string.Equals(manifest.Nms, "hard", StringComparison.OrdinalIgnoreCase);
+        _clip = manifest.ClipBoxes ?? true;
+    }
+
+    public string Family => BlazeFaceFamily.FamilyName;
+
+    public IReadOnlyList<Face> Detect(RgbPixels image, DetectionOptions options, StageClock clock, CancellationToken cancellationToken = default)
+    {
+        using var run = new CancellableRun(cancellationToken);
+        var size = _io.Size;
+        var start = StageClock.Now();
+        var letterbox = new Letterbox(image.Width, image.Height, size, size);
+        var length = size * size * 3;
+        var buffer = ArrayPool<float>.Shared.Rent(length);
+        try
+        {
+            letterbox.FillNhwc(image, buffer.AsSpan(0, length), 1f / 127.5f, -1f);
+            clock.Preprocess += StageClock.Since(start);
+
+            start = StageClock.Now();
+            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, length), _inputShape);
+            clock.NetworkRuns++;
+            using var outputs = run.Run(_session, _inputNames, [input], _outputNames);
+            clock.Inference += StageClock.Since(start);
+
+            start = StageClock.Now();
+            var threshold = options.Threshold ?? (options.Evaluation ? DetectionOptions.EvaluationThreshold : _threshold);
+            var candidates = new List<Candidate>();
+            BlazeFaceDecoder.Decode(outputs[0].GetTensorDataAsSpan<float>(), outputs[2].GetTensorDataAsSpan<float>(), 0, size, threshold, letterbox, candidates);
+            BlazeFaceDecoder.Decode(outputs[1].GetTensorDataAsSpan<float>(), outputs[3].GetTensorDataAsSpan<float>(), BlazeFaceAnchors.FineCount, size, threshold, letterbox, candidates);
+            var maxFaces = options.MaxFaces ?? _maxFaces;
+            var kept = _weighted
+                ? NonMaxSuppression.Weighted(candidates, _nmsThreshold, maxFaces)
+                : NonMaxSuppression.Hard(candidates, _nmsThreshold, maxFaces);
+            var faces = kept.Select(c => (_clip ? c.ClippedTo(image.Width, image.Height) : c).ToFace()).ToList();
+            clock.Postprocess += StageClock.Since(start);
+            return faces;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    public long[] InputShape(int width, int height) => (long[])_inputShape.Clone();
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>A mid-grey frame (all zeros after scaling to [-1, 1]): a plausible input on which every output must stay finite.</summary>
+    public string? SmokeTest(CancellationToken cancellationToken = default) => SmokeTest(0f, cancellationToken);
+
+    public string? SmokeTest(byte grey, CancellationToken cancellationToken = default) => SmokeTest(grey / 127.5f - 1f, cancellationToken);
+
+    private string? SmokeTest(float value, CancellationToken cancellationToken)
+    {
+        using var run = new CancellableRun(cancellationToken);
+        var length = _io.Size * _io.Size * 3;
+        var data = new float[length];
+        Array.Fill(data, value);
+        using var input = OrtValue.CreateTensorValueFromMemory(data, _inputShape);
+        using var outputs = run.Run(_session, _inputNames, [input], _outputNames);
+        return FiniteCheck.FirstProblem(_outputNames, outputs);
+    }
+}

@@ -1,0 +1,142 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace MogFace.Engine.Imaging;
+
+/// <summary>
+/// Turns untrusted bytes into RGB pixels: only JPEG, PNG, WebP and BMP (ImageSharp 2.x has had decoder CVEs
+/// with crafted files in other formats), dimensions checked from the header before decoding, EXIF
+/// orientation applied so coordinates match what a viewer shows.
+/// </summary>
+public static class ImageIntake
+{
+    public static IReadOnlyList<string> SupportedMediaTypes { get; } =
+        ["image/jpeg", "image/png", "image/webp", "image/bmp"];
+
+    private static readonly Configuration Accepted = CreateAcceptedConfiguration();
+
+    private static Configuration CreateAcceptedConfiguration()
+    {
+        var configuration = new Configuration(
+            new JpegConfigurationModule(),
+            new PngConfigurationModule(),
+            new WebpConfigurationModule(),
+            new BmpConfigurationModule())
+        {
+            // The pipelines read the pixels as one span.
+            PreferContiguousImageBuffers = true,
+        };
+        return configuration;
+    }
+
+    /// <summary>Decodes <paramref name="bytes"/> or throws <see cref="ImageInputException"/>.</summary>
+    public static Image<Rgb24> Decode(ReadOnlyMemory<byte> bytes, ImageLimits limits)
+    {
+        if (bytes.IsEmpty)
+            throw new ImageInputException(ImageInputError.Empty, "The image is empty (0 bytes).");
+        if (bytes.Length > limits.MaxBytes)
+            throw new ImageInputException(ImageInputError.TooLarge,
+                $"The image is {bytes.Length} bytes; the limit is {limits.MaxBytes} bytes.");
+
+        var format = DetectAcceptedFormat(bytes.Span);
+        using var stream = new ReadOnlyMemoryStream(bytes);
+        IImageInfo? info;
+        try
+        {
+            info = Image.Identify(Accepted, stream);
+        }
+        catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or NotSupportedException)
+        {
+            throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image header could not be read: {ex.Message}", ex);
+        }
+        if (info is null || info.Width <= 0 || info.Height <= 0)
+            throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image header could not be read.");
+        if (TruncationCheck.Problem(format.Name, bytes.Span) is { } truncated)
+            throw new ImageInputException(ImageInputError.Undecodable, truncated);
+        var pixels = (long)info.Width * info.Height;
+        if (pixels > limits.MaxPixels)
+            throw new ImageInputException(ImageInputError.TooManyPixels,
+                $"The image is {info.Width}×{info.Height} = {pixels} pixels; the limit is {limits.MaxPixels}.");
+
+        stream.Position = 0;
+        try
+        {
+            var image = Image.Load<Rgb24>(Accepted, stream);
+            image.Mutate(x => x.AutoOrient());
+            return image;
+        }
+        catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or NotSupportedException or InvalidOperationException)
+        {
+            throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image could not be decoded: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Width × height as the header says, without decoding (what <see cref="DecodeBudget"/> counts); 0 when the
+    /// header cannot be read, which <see cref="Decode"/> then reports.
+    /// </summary>
+    public static long HeaderPixels(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            using var stream = new ReadOnlyMemoryStream(bytes);
+            return Image.Identify(Accepted, stream) is { Width: > 0, Height: > 0 } info ? (long)info.Width * info.Height : 0;
+        }
+        catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or NotSupportedException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Reads the signature bytes and names refused formats instead of calling them garbage.</summary>
+    private static IImageFormat DetectAcceptedFormat(ReadOnlySpan<byte> header)
+    {
+        var accepted = Image.DetectFormat(Accepted, header);
+        if (accepted is not null)
+            return accepted;
+        var known = Image.DetectFormat(Configuration.Default, header);
+        if (known is not null)
+            throw new ImageInputException(ImageInputError.UnsupportedFormat,
+                $"{known.Name} images are not accepted; send JPEG, PNG, WebP or BMP.");
+        throw new ImageInputException(ImageInputError.Undecodable,
+            "The bytes are not a JPEG, PNG, WebP or BMP image.");
+    }
+
+    /// <summary>A read-only stream over memory without copying it.</summary>
+    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
+    {
+        private int _position;
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => memory.Length;
+        public override long Position { get => _position; set => _position = (int)Math.Clamp(value, 0, memory.Length); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer)
+        {
+            var n = Math.Min(buffer.Length, memory.Length - _position);
+            memory.Span.Slice(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            Position = origin switch
+            {
+                SeekOrigin.Begin => offset,
+                SeekOrigin.Current => _position + offset,
+                _ => memory.Length + offset,
+            };
+            return _position;
+        }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,159 @@
+using System.Numerics;
+
+namespace MogFace.Engine.Imaging;
+
+/// <summary>
+/// A port of OpenCV's <c>cv2.resize(img, (0, 0), fx=f, fy=f, interpolation=INTER_LINEAR)</c> for float
+/// output, which is how the MogFace reference resizes (float32 pixels, before normalisation).
+/// The details decide the result, so they follow OpenCV's resize.cpp (generic path, no fixed point):
+/// <list type="bullet">
+/// <item>output size <c>cvRound(W·f) × cvRound(H·f)</c> (round half to even), sampling with the exact
+/// inverse factor <c>s = 1/f</c>, not <c>W / W'</c>;</item>
+/// <item>columns: <c>t = (float)((dx + 0.5)·s − 0.5)</c>, <c>sx = floor(t)</c>, <c>a = t − sx</c>; left of the
+/// image (sx &lt; 0) pixel 0 with a = 0, from the last pixel on (sx ≥ W − 1) pixel W − 1 with a = 0;</item>
+/// <item>rows: the same coordinate, but only the row indices are clamped (the weight is kept);</item>
+/// <item>horizontal pass first (<c>p0·(1 − a) + p1·a</c> in float32), then the vertical blend;</item>
+/// <item>f = 0.5 exactly (s = 2) takes OpenCV's INTER_AREA fast path: 2×2 box means, partial blocks at
+/// odd borders average the pixels that exist.</item>
+/// </list>
+/// Checked against OpenCV 4.6 by tests/fixtures/mogface/resize_parity.py.
+/// </summary>
+internal static class OpenCvResize
+{
+    private const double DoubleEpsilon = 2.220446049250313e-16; // DBL_EPSILON, not double.Epsilon
+
+    /// <summary>The size OpenCV gives <c>resize(img, (0, 0), fx=f, fy=f)</c>.</summary>
+    public static (int Width, int Height) OutputSize(int width, int height, double factor) =>
+        ((int)Math.Round(width * factor, MidpointRounding.ToEven), (int)Math.Round(height * factor, MidpointRounding.ToEven));
+
+    /// <summary>
+    /// Resizes an interleaved H×W×<paramref name="channels"/> image by <paramref name="factor"/> into
+    /// <paramref name="destination"/> (interleaved float, size from <see cref="OutputSize"/>).
+    /// </summary>
+    public static void Linear<T>(ReadOnlySpan<T> source, int width, int height, int channels, double factor, Span<float> destination)
+        where T : unmanaged, INumberBase<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        if (!(factor > 0) || double.IsInfinity(factor))
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "The resize factor must be positive and finite.");
+        if (source.Length != width * height * channels)
+            throw new ArgumentException("Source buffer has the wrong size.", nameof(source));
+        var (outWidth, outHeight) = OutputSize(width, height, factor);
+        if (outWidth < 1 || outHeight < 1)
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, $"A {width}×{height} image resized by {factor} is empty.");
+        if (destination.Length != outWidth * outHeight * channels)
+            throw new ArgumentException("Destination buffer has the wrong size.", nameof(destination));
+
+        var scale = 1.0 / factor;
+        if (Math.Abs(scale - 2.0) < DoubleEpsilon)
+        {
+            AreaHalf(source, width, height, channels, outWidth, outHeight, destination);
+            return;
+        }
+
+        // Column taps, in element offsets within a row.
+        var x0 = new int[outWidth];
+        var x1 = new int[outWidth];
+        var ax = new float[outWidth];
+        for (var dx = 0; dx < outWidth; dx++)
+        {
+            var t = (float)((dx + 0.5) * scale - 0.5);
+            var sx = (int)MathF.Floor(t);
+            var a = t - sx;
+            if (sx < 0)
+                (sx, a) = (0, 0f);
+            if (sx >= width - 1)
+                (sx, a) = (width - 1, 0f);
+            x0[dx] = sx * channels;
+            x1[dx] = Math.Min(sx + 1, width - 1) * channels;
+            ax[dx] = a;
+        }
+
+        var rowLength = outWidth * channels;
+        var rowA = new float[rowLength];
+        var rowB = new float[rowLength];
+        int indexA = -1, indexB = -1;
+        for (var dy = 0; dy < outHeight; dy++)
+        {
+            var t = (float)((dy + 0.5) * scale - 0.5);
+            var sy = (int)MathF.Floor(t);
+            var b = t - sy;
+            var r0 = Math.Clamp(sy, 0, height - 1);
+            var r1 = Math.Clamp(sy + 1, 0, height - 1);
+            // Keep the two horizontally resized rows the previous output row used (OpenCV's ring buffer).
+            if (r0 != indexA)
+            {
+                if (r0 == indexB)
+                {
+                    (rowA, rowB) = (rowB, rowA);
+                    (indexA, indexB) = (indexB, indexA);
+                }
+                else
+                {
+                    Horizontal(source.Slice(r0 * width * channels, width * channels), channels, x0, x1, ax, rowA);
+                    indexA = r0;
+                }
+            }
+            if (r1 != indexB)
+            {
+                Horizontal(source.Slice(r1 * width * channels, width * channels), channels, x0, x1, ax, rowB);
+                indexB = r1;
+            }
+            float b0 = 1f - b, b1 = b;
+            var output = destination.Slice(dy * rowLength, rowLength);
+            for (var i = 0; i < rowLength; i++)
+                output[i] = rowA[i] * b0 + rowB[i] * b1;
+        }
+    }
+
+    private static void Horizontal<T>(ReadOnlySpan<T> row, int channels, int[] x0, int[] x1, float[] ax, float[] into)
+        where T : unmanaged, INumberBase<T>
+    {
+        for (var dx = 0; dx < x0.Length; dx++)
+        {
+            float a1 = ax[dx], a0 = 1f - a1;
+            int p = x0[dx], q = x1[dx], o = dx * channels;
+            for (var c = 0; c < channels; c++)
+                into[o + c] = float.CreateTruncating(row[p + c]) * a0 + float.CreateTruncating(row[q + c]) * a1;
+        }
+    }
+
+    /// <summary>OpenCV's resizeAreaFast for a scale of exactly 2 (what INTER_LINEAR at f = 0.5 runs).</summary>
+    private static void AreaHalf<T>(ReadOnlySpan<T> source, int width, int height, int channels, int outWidth, int outHeight, Span<float> destination)
+        where T : unmanaged, INumberBase<T>
+    {
+        var stride = width * channels;
+        var fullColumns = width / 2;
+        for (var dy = 0; dy < outHeight; dy++)
+        {
+            var sy0 = dy * 2;
+            var fullRow = sy0 + 2 <= height;
+            var output = destination.Slice(dy * outWidth * channels, outWidth * channels);
+            for (var dx = 0; dx < outWidth; dx++)
+            {
+                var sx0 = dx * 2;
+                for (var c = 0; c < channels; c++)
+                {
+                    var at = sy0 * stride + sx0 * channels + c;
+                    if (fullRow && dx < fullColumns)
+                    {
+                        var sum = float.CreateTruncating(source[at]) + float.CreateTruncating(source[at + channels])
+                            + float.CreateTruncating(source[at + stride]) + float.CreateTruncating(source[at + stride + channels]);
+                        output[dx * channels + c] = sum * 0.25f;
+                        continue;
+                    }
+                    float partial = 0;
+                    var count = 0;
+                    for (var y = sy0; y < Math.Min(sy0 + 2, height); y++)
+                    for (var x = sx0; x < Math.Min(sx0 + 2, width); x++)
+                    {
+                        partial += float.CreateTruncating(source[y * stride + x * channels + c]);
+                        count++;
+                    }
+                    output[dx * channels + c] = partial / count;
+                }
+            }
+        }
+    }
+}

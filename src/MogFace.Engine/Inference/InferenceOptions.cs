@@ -1,0 +1,24 @@
+namespace MogFace.Engine.Inference;
+
+public enum ExecutionProviderPreference
+{
+    /// <summary>CUDA when it loads, else CPU with the reason logged.</summary>
+    Auto,
+    /// <summary>CUDA or fail: for GPU hosts where a silent CPU fallback would hide a broken image.</summary>
+    Cuda,
+    Cpu,
+}
+
+/// <summary>How ONNX Runtime sessions are created (config section <c>MogFace</c>).</summary>
+public sealed class InferenceOptions
+{
+    public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
+
+    /// <summary>Threads inside one operator; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Threads across independent operators; 0 = ONNX Runtime default.</summary>
+    public int InterOpThreads { get; set; }
+
+    public int CudaDeviceId { get; set; }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using MogFace.Engine.Json;
+
+namespace MogFace.Registry.Storage;
+
+/// <summary>
+/// Reads <c>models/pointer.json</c> without trusting it: anyone with write access to the container (or a torn
+/// hand-edit) can leave bad JSON, <c>null</c>, or the right JSON with the wrong types or nulls where the code
+/// expects lists. Any of these is "unreadable" with a reason, never an exception deep in a handler.
+/// </summary>
+internal static class PointerParser
+{
+    /// <summary>The document, or null with <paramref name="error"/> saying why it is not a pointer.</summary>
+    public static PointerDocument? TryParse(BinaryData content, out string? error)
+    {
+        PointerDocument? document;
+        try
+        {
+            document = content.ToObjectFromJson<PointerDocument>(MogFaceJson.Options);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            error = $"not a pointer document: {FirstLine(ex.Message)}";
+            return null;
+        }
+        error = document is null ? "it holds JSON null" : Problem(document);
+        return error is null ? document : null;
+    }
+
+    private static string? Problem(PointerDocument pointer)
+    {
+        if (pointer.Active is { } active && string.IsNullOrWhiteSpace(active))
+            return "\"active\" is blank";
+        if (pointer.Previous is null)
+            return "\"previous\" is null";
+        if (pointer.Previous.Any(string.IsNullOrWhiteSpace))
+            return "\"previous\" holds a blank or null entry";
+        if (pointer.Canary is { } canary && (string.IsNullOrWhiteSpace(canary.Version) || canary.Percent is < 0 or > 100))
+            return "\"canary\" needs a version and a percent within 0..100";
+        return null;
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+}
