@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MogFace.Functions.Functions;
+using MogFace.Http;
 using MogFace.Tests.Shared;
 using MogFace.Registry;
 using MogFace.Registry.Serving;
@@ -59,6 +60,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         var blobs = azurite.CreateClient();
         services.AddSingleton(blobs);
         services.AddMogFaceRegistry(configuration);
+        services.AddMogFaceHttp(configuration); // the detect path's gates, as Program.cs adds them
         services.AddSingleton<WeightsTriggerHandler>();
         var provider = services.BuildServiceProvider();
         var hosted = provider.GetServices<IHostedService>().ToList();
