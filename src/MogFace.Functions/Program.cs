@@ -7,18 +7,15 @@ using Microsoft.Extensions.Options;
 using MogFace.Functions.Functions;
 using MogFace.Functions.Middleware;
 using MogFace.Http;
-using MogFace.Registry;
 using MogFace.Registry.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 // The product's keys (MogFace__FunctionKey / MogFace__AdminKey), checked in the worker for every HTTP function.
 builder.UseWhen<ApiKeyMiddleware>(ApiKeyMiddleware.IsHttpTrigger);
-// Engine, model watcher (hosted service), ingestion and admin: the same wiring as the standalone server.
-builder.Services.AddMogFaceRegistry(builder.Configuration);
-builder.Services.AddMogFaceHttp(builder.Configuration);
-// The MogFace meter to Application Insights (the deployment's alert rules read it) when configured.
-builder.Services.AddMogFaceTelemetry(builder.Configuration);
+// Engine, lifecycle, HTTP surface and telemetry export (Application Insights / OTLP when configured): the same
+// wiring as the standalone server.
+builder.Services.AddMogFaceService(builder.Configuration);
 builder.Services.AddSingleton<WeightsTriggerHandler>();
 var app = builder.Build();
 WarnAboutKeys(app.Services, ApiKeyMiddleware.IsLocalDevelopment(builder.Configuration));

@@ -2,8 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using MogFace.Http;
-using MogFace.Http.OperatorConsole;
-using MogFace.Registry;
 using MogFace.Registry.Storage;
 using MogFace.Registry.Telemetry;
 
@@ -35,9 +33,7 @@ public static class MogFaceServer
     public static WebApplicationBuilder AddMogFaceServer(this WebApplicationBuilder builder)
     {
         BindLoopbackUnlessConfigured(builder);
-        builder.Services.AddMogFaceRegistry(builder.Configuration);
-        builder.Services.AddMogFaceHttp(builder.Configuration);
-        builder.Services.AddMogFaceTelemetry(builder.Configuration);
+        builder.Services.AddMogFaceService(builder.Configuration);
         // Prometheus text at /metrics: the MogFace meter, and ASP.NET Core's own http.server.request.duration.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ServiceStats.MeterName, "Microsoft.AspNetCore.Hosting")

@@ -10,6 +10,6 @@ internal sealed record Stats(double Mean, double P50, double P99, int Count)
         if (samples.Count == 0)
             return new Stats(0, 0, 0, 0);
         var sorted = samples.Order().ToArray();
-        return new Stats(sorted.Average(), NearestRank.Percentile(sorted, 0.50), NearestRank.Percentile(sorted, 0.99), sorted.Length);
+        return new Stats(sorted.Average(), NearestRank.PercentileOfSorted(sorted, 0.50), NearestRank.PercentileOfSorted(sorted, 0.99), sorted.Length);
     }
 }

@@ -121,7 +121,7 @@ internal static class HttpBenchCommand
         await Task.WhenAll(workers);
         wall.Stop();
         Array.Sort(latencies);
-        return new Stats(NearestRank.Percentile(latencies, 0.50), NearestRank.Percentile(latencies, 0.99), total / wall.Elapsed.TotalSeconds);
+        return new Stats(NearestRank.PercentileOfSorted(latencies, 0.50), NearestRank.PercentileOfSorted(latencies, 0.99), total / wall.Elapsed.TotalSeconds);
     }
 
     private static int[] ParseLevels(string text)

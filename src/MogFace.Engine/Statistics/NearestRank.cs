@@ -7,7 +7,7 @@ namespace MogFace.Engine.Statistics;
 public static class NearestRank
 {
     /// <summary>The q-quantile (0 &lt; q ≤ 1) of samples already sorted ascending; NaN for no samples.</summary>
-    public static double Percentile(ReadOnlySpan<double> sorted, double q)
+    public static double PercentileOfSorted(ReadOnlySpan<double> sorted, double q)
     {
         if (sorted.IsEmpty)
             return double.NaN;
@@ -16,5 +16,5 @@ public static class NearestRank
     }
 
     /// <summary>The q-quantile of samples in any order.</summary>
-    public static double Percentile(IEnumerable<double> samples, double q) => Percentile(samples.Order().ToArray(), q);
+    public static double Percentile(IEnumerable<double> samples, double q) => PercentileOfSorted(samples.Order().ToArray(), q);
 }

@@ -119,7 +119,7 @@ public sealed class ServiceStats : IDisposable
             if (recent.Length == 0)
                 return null;
             return new VersionLatency(version, recent.Length,
-                Math.Round(NearestRank.Percentile(recent, 0.5), 2), Math.Round(NearestRank.Percentile(recent, 0.99), 2));
+                Math.Round(NearestRank.PercentileOfSorted(recent, 0.5), 2), Math.Round(NearestRank.PercentileOfSorted(recent, 0.99), 2));
         }
     }
 }

@@ -11,12 +11,15 @@ public sealed class NearestRankTests
     [InlineData(0.10, 1)]
     [InlineData(0.11, 2)]
     [InlineData(1.00, 10)]
-    public void Picks_an_observed_sample_by_rank(double q, double expected) =>
-        Assert.Equal(expected, NearestRank.Percentile([7, 3, 10, 1, 9, 2, 8, 4, 6, 5], q));
+    public void Picks_an_observed_sample_by_rank(double q, double expected)
+    {
+        Assert.Equal(expected, NearestRank.Percentile([7.0, 3, 10, 1, 9, 2, 8, 4, 6, 5], q));
+        Assert.Equal(expected, NearestRank.PercentileOfSorted([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10], q));
+    }
 
     [Fact]
-    public void No_samples_have_no_percentile() => Assert.True(double.IsNaN(NearestRank.Percentile([], 0.5)));
+    public void No_samples_have_no_percentile() => Assert.True(double.IsNaN(NearestRank.PercentileOfSorted([], 0.5)));
 
     [Fact]
-    public void One_sample_is_every_percentile() => Assert.Equal(42, NearestRank.Percentile([42.0], 0.01));
+    public void One_sample_is_every_percentile() => Assert.Equal(42, NearestRank.PercentileOfSorted([42.0], 0.01));
 }

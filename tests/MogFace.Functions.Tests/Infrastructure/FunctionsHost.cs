@@ -8,14 +8,13 @@ using Microsoft.Extensions.Logging;
 using MogFace.Functions.Functions;
 using MogFace.Http;
 using MogFace.Tests.Shared;
-using MogFace.Registry;
 using MogFace.Registry.Serving;
 using MogFace.Registry.Storage;
 
 namespace MogFace.Functions.Tests.Infrastructure;
 
 /// <summary>
-/// The Functions app's services as Program.cs registers them (AddMogFaceRegistry + the trigger handler) against a
+/// The Functions app's services as Program.cs registers them (AddMogFaceService + the trigger handler) against a
 /// real Azurite with containers of its own, the hosted services (model watcher) started. Function classes are
 /// created from it and invoked with DefaultHttpContext-built requests.
 /// </summary>
@@ -59,8 +58,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         var blobs = azurite.CreateClient();
         services.AddSingleton(blobs);
-        services.AddMogFaceRegistry(configuration);
-        services.AddMogFaceHttp(configuration); // the detect path's gates, as Program.cs adds them
+        services.AddMogFaceService(configuration);
         services.AddSingleton<WeightsTriggerHandler>();
         var provider = services.BuildServiceProvider();
         var hosted = provider.GetServices<IHostedService>().ToList();
