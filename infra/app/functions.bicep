@@ -193,6 +193,34 @@ var appSettings = [
     value: '0'
   }
   {
+    name: 'MogFace__MaxConcurrentRequests'
+    value: '0'
+  }
+  {
+    name: 'MogFace__MaxQueuedRequests'
+    value: '32'
+  }
+  {
+    name: 'MogFace__MaxBatchBytes'
+    value: '67108864'
+  }
+  {
+    name: 'MogFace__LargeImagePixels'
+    value: '4000000'
+  }
+  {
+    name: 'MogFace__DecodeBudgetPixels'
+    value: '0'
+  }
+  {
+    name: 'MogFace__ValidationTimeout'
+    value: '00:01:00'
+  }
+  {
+    name: 'MogFace__MaxConcurrentValidations'
+    value: '2'
+  }
+  {
     name: 'MogFace__LoadRetryDelay'
     value: '00:00:02'
   }

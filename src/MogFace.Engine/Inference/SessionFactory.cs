@@ -39,6 +39,13 @@ public sealed class SessionFactory(InferenceOptions options, ILogger<SessionFact
         return new SessionHandle(new InferenceSession(model, so), "CPU");
     }
 
+    /// <inheritdoc cref="CreateCpu(byte[])"/>
+    public SessionHandle CreateCpu(string path)
+    {
+        using var so = BaseOptions();
+        return new SessionHandle(new InferenceSession(path, so), "CPU");
+    }
+
     private SessionHandle Create(Func<SessionOptions, InferenceSession> open)
     {
         var required = options.ExecutionProvider == ExecutionProviderPreference.Cuda;
