@@ -3,6 +3,11 @@
 # installs what is missing (npm packages, default weights), builds, starts Azurite unless
 # AzureWebJobsStorage points elsewhere, registers the default model when the registry is empty, and stops
 # everything it started on Ctrl-C or exit. Routes and curl examples: docs/http.md.
+# Long steps say what they do and, every 15 s, that they are still at it (scripts/progress.sh).
+#
+# Azurite keeps its data in .azurite/ (git-ignored), so a restart finds the versions registered before and
+# does not register the default again; MOGFACE_AZURITE_IN_MEMORY=1 keeps it in memory instead (forgotten on
+# exit). `rm -rf .azurite` starts from an empty registry.
 #
 # MOGFACE_HOST=server (default): the standalone ASP.NET Core server.
 # MOGFACE_HOST=functions: the Functions app from its `dotnet publish` output (artifacts/functions, the folder
@@ -19,8 +24,11 @@ port="${PORT:-7071}"
 url="http://127.0.0.1:${port}"
 host_kind="${MOGFACE_HOST:-server}"
 log() { echo "run: $*" >&2; }
+# shellcheck source=scripts/progress.sh
+. scripts/progress.sh
 case $host_kind in
-  server | functions) ;;
+  server) host_name="server" ;;
+  functions) host_name="Functions host" ;;
   *) log "MOGFACE_HOST must be 'server' or 'functions'; got '${host_kind}'"; exit 2 ;;
 esac
 
@@ -42,6 +50,7 @@ stop_child() {
 # Newest first, one at a time: the app stops while the storage it talks to is still up.
 cleanup() {
   trap - EXIT INT TERM
+  stop_heartbeat
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     stop_child "${pids[i]}"
   done
@@ -55,13 +64,22 @@ bash scripts/setup.sh
 cli_dll="src/MogFace.Cli/bin/Release/net10.0/mogface.dll"
 functions_app="artifacts/functions"
 settings=() # NAME=VALUE pairs from local.settings.json (functions mode), handed to the host with env
+# dotnet's output only when it fails (even -v quiet prints a "Build succeeded" summary).
+quietly() {
+  local out
+  out="$("$@" 2>&1)" || { echo "$out" >&2; return 1; }
+}
+build() { quietly dotnet build "$1" -c Release --nologo -v quiet -clp:ErrorsOnly; }
+build_server_and_cli() { build src/MogFace.Server && build src/MogFace.Cli; }
+publish_functions_and_build_cli() {
+  quietly dotnet publish src/MogFace.Functions -c Release -o "$functions_app" --nologo -v quiet -clp:ErrorsOnly && build src/MogFace.Cli
+}
 if [[ $host_kind == server ]]; then
-  log "building the server and the CLI"
-  dotnet build src/MogFace.Server -c Release --nologo -v quiet -clp:ErrorsOnly
+  step "building the server and the CLI (~1 min the first time)" build_server_and_cli
   server_dll="src/MogFace.Server/bin/Release/net10.0/MogFace.Server.dll"
 else
-  log "publishing the Functions app into ${functions_app}/ (dotnet publish: what the container image ships) and building the CLI"
-  dotnet publish src/MogFace.Functions -c Release -o "$functions_app" --nologo -v quiet -clp:ErrorsOnly
+  step "publishing the Functions app into ${functions_app}/ (dotnet publish: what the container image ships) and building the CLI" \
+    publish_functions_and_build_cli
   if [[ ! -f local.settings.json ]]; then
     cp local.settings.sample.json local.settings.json
     log "created local.settings.json from local.settings.sample.json (the one place for local settings)"
@@ -77,11 +95,10 @@ else
       log "no 'func' on PATH and no Functions host kit at ${kit}: install Azure Functions Core Tools"
       exit 1
     fi
-    log "no 'func' on PATH: using the Azure Functions host built from source (${funchost_dir}; the first build takes ~2 min)"
-    bash "$kit/build.sh" "$funchost_dir" >&2
+    log "no 'func' on PATH: using the Azure Functions host built from source by ${kit}"
+    step "building the Azure Functions host into ${funchost_dir} (~2 min the first time)" bash "$kit/build.sh" "$funchost_dir" >&2
   fi
 fi
-dotnet build src/MogFace.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
 
 # The storage the app will use: the environment's, else (functions mode) local.settings.json's.
 setting() {
@@ -99,11 +116,17 @@ if [[ ( -z $storage || $storage == "UseDevelopmentStorage=true" ) && -z ${AzureW
   if port_open 10000; then
     log "something already listens on 127.0.0.1:10000: using it as Azurite"
   else
-    log "starting Azurite (in memory) on 127.0.0.1:10000-10002"
+    if [[ ${MOGFACE_AZURITE_IN_MEMORY:-0} == 1 ]]; then
+      persistence=(--inMemoryPersistence)
+      log "starting Azurite (in memory: MOGFACE_AZURITE_IN_MEMORY=1) on 127.0.0.1:10000-10002"
+    else
+      persistence=(--location .azurite)
+      log "starting Azurite on 127.0.0.1:10000-10002 (data in .azurite/, kept across runs; rm -rf .azurite to start empty)"
+    fi
     node_modules/.bin/azurite --blobHost 127.0.0.1 --blobPort 10000 --queuePort 10001 --tablePort 10002 \
-      --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent &
+      "${persistence[@]}" --skipApiVersionCheck --disableTelemetry --silent >/dev/null & # its errors still reach stderr
     pids+=($!)
-    for _ in $(seq 1 300); do port_open 10000 && break; sleep 0.1; done
+    for _ in $(seq 1 600); do port_open 10000 && break; sleep 0.1; done # slow on a busy machine
     port_open 10000 || { log "Azurite did not start"; exit 1; }
   fi
   export AzureWebJobsStorage="UseDevelopmentStorage=true"
@@ -148,28 +171,36 @@ curl_admin() {
 }
 
 exited() {
-  log "the ${host_kind} exited"
+  log "the ${host_name} exited"
   [[ $host_kind == functions ]] && tail -n 40 "$host_log" >&2
   exit 1
 }
 
+health_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/api/health"; }
 # Up when health answers at all (503 until a model is loaded; the Functions host answers 404 until it has
 # indexed the worker's functions).
-for _ in $(seq 1 600); do
-  kill -0 "$server" 2>/dev/null || exited
-  [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/api/health") =~ ^(200|503)$ ]] && break
-  sleep 0.2
-done
+wait_until_up() {
+  for _ in $(seq 1 600); do
+    kill -0 "$server" 2>/dev/null || exited
+    [[ $(health_code) =~ ^(200|503)$ ]] && return 0
+    sleep 0.2
+  done
+}
+wait_until_serving() {
+  for _ in $(seq 1 600); do
+    [[ $(health_code) == 200 ]] && return 0
+    kill -0 "$server" 2>/dev/null || exited
+    sleep 0.2
+  done
+}
+step "waiting for the ${host_name} to answer on ${url}" wait_until_up
 
 if curl_admin "$url/api/models" | grep -q '"versions":\[\]'; then
   log "registry is empty: publishing the default model (models/yunet/yunet-n.onnx + manifest) to the weights container"
   dotnet "$cli_dll" publish models/yunet/yunet-n.onnx --manifest models/yunet/yunet-n.json >&2
-  for _ in $(seq 1 600); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/api/health") == 200 ]] && break
-    kill -0 "$server" 2>/dev/null || exited
-    sleep 0.2
-  done
 fi
+# A restart on kept Azurite data serves the active version from before: it is loaded, not registered again.
+[[ $(health_code) == 200 ]] || step "waiting for the active model to load and warm up" wait_until_serving
 
 console="${url}/"
 [[ $host_kind == functions ]] && console="${url}/api/console/"

@@ -6,6 +6,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 log() { echo "setup: $*" >&2; }
+# shellcheck source=scripts/progress.sh
+. scripts/progress.sh
 
 # Debian packages, installed only when missing (CI machines start bare).
 ensure_apt() {
@@ -21,11 +23,13 @@ ensure_apt() {
 }
 
 if [[ ! -x node_modules/.bin/azurite ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-  log "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  step "installing npm packages (Azurite; ~1 min the first time)" npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
-bash models/fetch-weights.sh
+# Quiet when the weights are there; a heartbeat only while it downloads.
+start_heartbeat "fetching the BlazeFace weights"
+bash models/fetch-weights.sh || { rc=$?; stop_heartbeat; exit "$rc"; }
+stop_heartbeat
 
 if [[ ${MOGFACE_SETUP_TEST:-0} == 1 ]]; then
   ensure_apt ${MOGFACE_TEST_APT_PACKAGES:-}

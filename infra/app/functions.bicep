@@ -193,6 +193,34 @@ var appSettings = [
     value: '0'
   }
   {
+    name: 'MogFace__MaxConcurrentRequests'
+    value: '0'
+  }
+  {
+    name: 'MogFace__MaxQueuedRequests'
+    value: '32'
+  }
+  {
+    name: 'MogFace__MaxBatchBytes'
+    value: '67108864'
+  }
+  {
+    name: 'MogFace__LargeImagePixels'
+    value: '4000000'
+  }
+  {
+    name: 'MogFace__DecodeBudgetPixels'
+    value: '0'
+  }
+  {
+    name: 'MogFace__ValidationTimeout'
+    value: '00:01:00'
+  }
+  {
+    name: 'MogFace__MaxConcurrentValidations'
+    value: '2'
+  }
+  {
     name: 'MogFace__LoadRetryDelay'
     value: '00:00:02'
   }
@@ -321,7 +349,7 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             cpu: json(replicaSizes[workloadProfileType].cpu)
             memory: replicaSizes[workloadProfileType].memory
           }
-          // Probes on the app's own routes (src/MogFace.Core/Http/HealthProbesHandler.cs). Liveness asks only
+          // Probes on the app's own routes (src/MogFace.Http/HealthProbesHandler.cs). Liveness asks only
           // whether the process answers, so a replica loading a model or cut off from storage is not restarted.
           // Readiness is 503 while a replica loads the active version or has not reached the registry for
           // MogFace__RegistryStaleAfter (2 min), and 200 while the registry holds no version at all: an unready

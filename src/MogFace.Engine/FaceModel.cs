@@ -47,8 +47,17 @@ public sealed class FaceModel : IDisposable
     public static FaceModel Load(SessionFactory factory, byte[] onnx, ModelManifest? manifest, string version, bool cpuOnly = false) =>
         Create(() => cpuOnly ? factory.CreateCpu(onnx) : factory.Create(onnx), manifest, version);
 
-    public static FaceModel Load(SessionFactory factory, string path, ModelManifest? manifest, string version) =>
-        Create(() => factory.Create(path), manifest, version);
+    /// <summary>
+    /// The loading path of both validation (a private copy of the upload) and serving (the cache file): from a
+    /// file, whose tensors must all be inside it (<see cref="ExternalDataScan"/>).
+    /// </summary>
+    /// <exception cref="ModelFormatException">The file keeps a tensor outside itself, or is not a model this service can serve.</exception>
+    public static FaceModel Load(SessionFactory factory, string path, ModelManifest? manifest, string version, bool cpuOnly = false)
+    {
+        if (ExternalDataScan.Find(File.ReadAllBytes(path)) is { } tensor)
+            throw new ExternalDataException(tensor);
+        return Create(() => cpuOnly ? factory.CreateCpu(path) : factory.Create(path), manifest, version);
+    }
 
     /// <summary>
     /// A model file as a local tool sees it: the manifest beside it (<c>&lt;name&gt;.json</c>) when present, and
@@ -87,16 +96,17 @@ public sealed class FaceModel : IDisposable
         }
     }
 
-    public IReadOnlyList<Face> DetectFaces(RgbPixels image, DetectionOptions options, StageClock clock)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired: no further network run started, the one in progress terminated.</exception>
+    public IReadOnlyList<Face> DetectFaces(RgbPixels image, DetectionOptions options, StageClock clock, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        return Pipeline.Detect(image, options, clock);
+        return Pipeline.Detect(image, options, clock, cancellationToken);
     }
 
     /// <summary>Runs the model on a decoded image and shapes the response of system.md.</summary>
-    public DetectionResult Detect(Image<Rgb24> image, DetectionOptions options, string instance, StageClock clock)
+    public DetectionResult Detect(Image<Rgb24> image, DetectionOptions options, string instance, StageClock clock, CancellationToken cancellationToken = default)
     {
-        var faces = DetectFaces(RgbPixels.From(image), options, clock);
+        var faces = DetectFaces(RgbPixels.From(image), options, clock, cancellationToken);
         return new DetectionResult(Version, instance, new ImageSize(image.Width, image.Height), faces, clock.Finish());
     }
 

@@ -24,8 +24,9 @@ namespace MogFace.Http;
 /// <summary>
 /// <c>POST /api/detect</c>: a raw image body (by Content-Type) or multipart/form-data with one or more files
 /// (→ <c>{"results":[…]}</c>). Checks run cheapest first: query (422), Content-Type (415), model loaded
-/// (503; 409 when the request is pinned to a version this instance does not serve), then the body is streamed into a capped pooled buffer (413 as soon as it passes the cap) and
-/// decoded (400/415/422).
+/// (503; 409 when the request is pinned to a version this instance does not serve), admission (503
+/// <c>overloaded</c>, <see cref="DetectAdmission"/>), then the body is streamed into a capped buffer (413 as soon as
+/// it passes the cap), a detection slot entered, the model leased, and the image decoded (400/415/422) and run.
 /// </summary>
 public static class DetectHandler
 {
@@ -42,7 +43,7 @@ public static class DetectHandler
     /// response and OpenTelemetry read); errors only for server-side failures (no model, a crash), so a
     /// client sending bad images does not trip the error-rate alert.
     /// </remarks>
-    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate, DetectAdmission admission, DecodeBudget decodeBudget, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var limits = settings.ImageLimits;
@@ -56,52 +57,48 @@ public static class DetectHandler
             if (!multipart)
                 RequireImageType(contentType);
 
-            using var lease = query.Version is { } pinned ? models.TryAcquireVersion(pinned) : models.TryAcquire(ClientId(request));
-            if (lease is null && query.Version is not null && models.IsReady)
-                return Problems.NotLoaded(query.Version, models);
-            if (lease is null)
-            {
-                metrics.RecordDetectError(null, "not-ready");
-                return Problems.NotReady(request.HttpContext, settings.PollInterval, models.InstanceId);
-            }
+            // Cheap refusals first, without a lease: the lease is taken once the body is read and a detection
+            // slot entered, so a slow client never holds a model version (nor delays the disposal of a swapped one).
+            if (LeaseProblem(request, query, models, settings, metrics) is { } early)
+                return early;
 
-            LiftServerBodyLimit(request.HttpContext, multipart ? limits.MaxBytes * MaxBatchImages + 1024 * 1024 : limits.MaxBytes + 1);
-            servingVersion = lease.Model.Version;
-            activity?.SetTag(MogFaceTracing.ModelVersion, servingVersion)
-                .SetTag(MogFaceTracing.Canary, lease.IsCanary)
-                .SetTag(MogFaceTracing.Pinned, query.Version is not null)
-                .SetTag(MogFaceTracing.Instance, models.InstanceId);
-            request.HttpContext.Response.Headers[ModelVersionHeader] = servingVersion;
-            if (lease.IsCanary)
-                request.HttpContext.Response.Headers[CanaryHeader] = "true";
+            using var admitted = await admission.EnterAsync(cancellationToken);
+            if (!admitted.IsAcquired)
+                return Problems.Busy(request.HttpContext, DetectAdmission.RetryAfter,
+                    $"This instance is serving {admission.Limit} detect requests with {admission.QueueLimit} more waiting; retry shortly.");
 
-            if (!multipart)
-            {
-                using var body = await PooledBody.ReadAsync(request.Body, request.ContentLength, limits.MaxBytes, "The image", cancellationToken);
-                if (body.Length == 0)
-                    throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, "The request body is empty; send the image bytes.");
-                // The body is read (I/O) outside the gate; decode and inference inside it.
-                using var slot = await gate.EnterAsync(cancellationToken);
-                return DetectOne(request, body, query, lease, models.InstanceId, limits, metrics, inputType: contentType!.MediaType.Value);
-            }
-
-            var files = await ReadMultipartAsync(request, contentType!, limits, cancellationToken);
+            LiftServerBodyLimit(request.HttpContext, multipart ? settings.MaxBatchBytes + MultipartOverhead : limits.MaxBytes + 1);
+            var files = multipart
+                ? await ReadMultipartAsync(request, contentType!, limits, settings.MaxBatchBytes, cancellationToken)
+                : [new Part("image", contentType!.MediaType.Value, await PooledBody.ReadAsync(request.Body, request.ContentLength, limits.MaxBytes, "The image", cancellationToken))];
             try
             {
+                if (!multipart && files[0].Body.Length == 0)
+                    throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, "The request body is empty; send the image bytes.");
+                using var decoding = decodeBudget.TryTake(files.Select(f => ImageIntake.HeaderPixels(f.Body.Memory)));
+                if (!decoding.IsAcquired)
+                    return DecodeBudgetSpent(request, decodeBudget);
+                // The body is read (I/O) outside the gate; decode and inference inside it.
                 using var slot = await gate.EnterAsync(cancellationToken);
+                using var lease = AcquireLease(request, query, models);
+                if (lease is null)
+                    return LeaseProblem(request, query, models, settings, metrics, afterBody: true)!;
+                servingVersion = Announce(request, query, lease, models, activity);
+                if (!multipart)
+                    return DetectOne(request, files[0].Body, query, lease, models.InstanceId, limits, metrics, files[0].ContentType, cancellationToken);
                 if (query.Annotate)
                 {
                     if (files.Count != 1)
                         throw HttpProblemException.Invalid($"An annotated image is returned for exactly one file; this request has {files.Count}.");
-                    return DetectOne(request, files[0].Body, query, lease, models.InstanceId, limits, metrics, files[0].ContentType, files[0].Name);
+                    return DetectOne(request, files[0].Body, query, lease, models.InstanceId, limits, metrics, files[0].ContentType, cancellationToken, files[0].Name);
                 }
                 var results = new List<DetectionResult>(files.Count);
                 foreach (var file in files)
                 {
                     try
                     {
-                        using var image = Decode(file.Body, limits, out var clock);
-                        var result = lease.Model.Detect(image, query.Options, models.InstanceId, clock);
+                        using var image = Decode(file.Body, limits, out var clock, cancellationToken);
+                        var result = lease.Model.Detect(image, query.Options, models.InstanceId, clock, cancellationToken);
                         metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
                         MogFaceTracing.RecordStages(clock.StartedAt, result.TimingsMs, result.Faces.Count);
                         results.Add(result);
@@ -147,13 +144,53 @@ public static class DetectHandler
         }
     }
 
-    private static IResult DetectOne(HttpRequest request, PooledBody body, DetectQuery query, ModelLease lease, string instance, ImageLimits limits, MogFaceMetrics metrics, string? inputType, string? part = null)
+    /// <summary>Room for multipart headers and boundaries on top of <see cref="MogFaceOptions.MaxBatchBytes"/>.</summary>
+    private const long MultipartOverhead = 1024 * 1024;
+
+    private static IResult DecodeBudgetSpent(HttpRequest request, DecodeBudget budget) =>
+        Problems.Busy(request.HttpContext, DetectAdmission.RetryAfter,
+            $"This instance is decoding as many large images as it allows ({budget.BudgetPixels} pixels of images over {budget.LargeImagePixels} pixels at once); retry shortly, or send the image at a lower resolution.");
+
+    private static ModelLease? AcquireLease(HttpRequest request, DetectQuery query, IModelProvider models) =>
+        query.Version is { } pinned ? models.TryAcquireVersion(pinned) : models.TryAcquire(ClientId(request));
+
+    /// <summary>
+    /// 409 for a version this instance does not serve, 503 when none is loaded yet; null when a lease can be had.
+    /// Asked before admission (no lease held), and again when the lease, taken after the body, was not had.
+    /// </summary>
+    private static IResult? LeaseProblem(HttpRequest request, DetectQuery query, IModelProvider models, MogFaceOptions settings, MogFaceMetrics metrics, bool afterBody = false)
+    {
+        if (query.Version is { } pinned && models.IsReady && (afterBody || !models.LoadedVersions.Contains(pinned)))
+            return Problems.NotLoaded(pinned, models);
+        if (!models.IsReady || afterBody)
+        {
+            metrics.RecordDetectError(null, "not-ready");
+            return Problems.NotReady(request.HttpContext, settings.PollInterval, models.InstanceId);
+        }
+        return null;
+    }
+
+    /// <summary>Names the serving version in the response headers and the trace; returns it.</summary>
+    private static string Announce(HttpRequest request, DetectQuery query, ModelLease lease, IModelProvider models, Activity? activity)
+    {
+        var version = lease.Model.Version;
+        activity?.SetTag(MogFaceTracing.ModelVersion, version)
+            .SetTag(MogFaceTracing.Canary, lease.IsCanary)
+            .SetTag(MogFaceTracing.Pinned, query.Version is not null)
+            .SetTag(MogFaceTracing.Instance, models.InstanceId);
+        request.HttpContext.Response.Headers[ModelVersionHeader] = version;
+        if (lease.IsCanary)
+            request.HttpContext.Response.Headers[CanaryHeader] = "true";
+        return version;
+    }
+
+    private static IResult DetectOne(HttpRequest request, PooledBody body, DetectQuery query, ModelLease lease, string instance, ImageLimits limits, MogFaceMetrics metrics, string? inputType, CancellationToken cancellationToken, string? part = null)
     {
         Image<Rgb24> image;
         StageClock clock;
         try
         {
-            image = Decode(body, limits, out clock);
+            image = Decode(body, limits, out clock, cancellationToken);
         }
         catch (ImageInputException ex)
         {
@@ -161,7 +198,7 @@ public static class DetectHandler
         }
         using (image)
         {
-            var result = lease.Model.Detect(image, query.Options, instance, clock);
+            var result = lease.Model.Detect(image, query.Options, instance, clock, cancellationToken);
             metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
             MogFaceTracing.RecordStages(clock.StartedAt, result.TimingsMs, result.Faces.Count);
             if (!query.Annotate)
@@ -187,8 +224,10 @@ public static class DetectHandler
     private static IResult SerializedJson<T>(T value) =>
         Results.Bytes(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, MogFaceJson.Options), "application/json; charset=utf-8");
 
-    private static Image<Rgb24> Decode(PooledBody body, ImageLimits limits, out StageClock clock)
+    /// <summary>Decodes one image, unless the client has left already (a decode can cost seconds).</summary>
+    private static Image<Rgb24> Decode(PooledBody body, ImageLimits limits, out StageClock clock, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         clock = new StageClock();
         var start = StageClock.Now();
         var image = ImageIntake.Decode(body.Memory, limits);
@@ -227,14 +266,15 @@ public static class DetectHandler
 
     private sealed record Part(string Name, string? ContentType, PooledBody Body);
 
-    private static async Task<List<Part>> ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue contentType, ImageLimits limits, CancellationToken cancellationToken)
+    private static async Task<List<Part>> ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue contentType, ImageLimits limits, long batchCap, CancellationToken cancellationToken)
     {
         var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
         if (string.IsNullOrEmpty(boundary))
             throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.MalformedRequest, "multipart/form-data without a boundary.");
-        var totalCap = limits.MaxBytes * MaxBatchImages;
-        if (request.ContentLength > totalCap + 1024 * 1024)
+        var totalCap = Math.Min(batchCap, limits.MaxBytes * MaxBatchImages);
+        if (request.ContentLength > totalCap + MultipartOverhead)
             throw HttpProblemException.TooLarge(totalCap, "The multipart body");
+        var buffered = 0L;
         var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = limits.MaxBytes + 1 };
         var parts = new List<Part>();
         try
@@ -263,7 +303,11 @@ public static class DetectHandler
                             $"file '{name}': Content-Type '{partType}' is not accepted; send {string.Join(", ", ImageIntake.SupportedMediaTypes)}.");
                     if (parts.Count == MaxBatchImages)
                         throw new HttpProblemException(StatusCodes.Status413PayloadTooLarge, Problems.TooLarge, $"A batch holds at most {MaxBatchImages} images.");
-                    var body = await PooledBody.ReadAsync(section.Body, null, limits.MaxBytes, $"file '{name}'", cancellationToken);
+                    // Each file within the image cap, and all of them within the batch cap.
+                    var body = totalCap - buffered < limits.MaxBytes
+                        ? await ReadWithinBatchAsync(section.Body, totalCap, buffered, name, cancellationToken)
+                        : await PooledBody.ReadAsync(section.Body, null, limits.MaxBytes, $"file '{name}'", cancellationToken);
+                    buffered += body.Length;
                     parts.Add(new Part(name, section.ContentType, body));
                     if (body.Length == 0)
                         throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, $"file '{name}' is empty.");
@@ -298,6 +342,18 @@ public static class DetectHandler
             foreach (var part in parts)
                 part.Body.Dispose();
             throw;
+        }
+    }
+
+    private static async Task<PooledBody> ReadWithinBatchAsync(Stream section, long totalCap, long buffered, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PooledBody.ReadAsync(section, null, totalCap - buffered, $"file '{name}'", cancellationToken);
+        }
+        catch (HttpProblemException ex) when (ex.Status == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw HttpProblemException.TooLarge(totalCap, "The multipart body (all files together)");
         }
     }
 

@@ -16,12 +16,24 @@ public static class HttpServiceCollectionExtensions
     public static IServiceCollection AddMogFaceService(this IServiceCollection services, IConfiguration configuration) =>
         services.AddMogFaceRegistry(configuration).AddMogFaceHttp(configuration).AddMogFaceTelemetry(configuration);
 
-    /// <summary>The two keys from the <c>MogFace</c> section (<c>MogFace__FunctionKey</c>, <c>MogFace__AdminKey</c>), problem details and the detection gate.</summary>
+    /// <summary>
+    /// The two keys from the <c>MogFace</c> section (<c>MogFace__FunctionKey</c>, <c>MogFace__AdminKey</c>), the detect
+    /// path's gates (detection slots, admission, decode budget) and problem details; those the framework writes
+    /// itself (an unknown route, a method a route does not take) get the <c>code</c> every handler answer carries
+    /// (<see cref="Problems.ForStatus"/>).
+    /// </summary>
     public static IServiceCollection AddMogFaceHttp(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Extensions.TryAdd("code", Problems.ForStatus(status));
+            context.ProblemDetails.Detail ??= Problems.DetailForStatus(status, context.HttpContext);
+        });
         services.TryAddSingleton<DetectionGate>();
+        services.TryAddSingleton<DetectAdmission>();
+        services.TryAddSingleton<DecodeBudget>();
         services.Configure<ApiKeyOptions>(configuration.GetSection(MogFaceOptions.Section));
         return services;
     }

@@ -4,13 +4,19 @@ using Microsoft.AspNetCore.Http;
 namespace MogFace.Http;
 
 /// <summary>
-/// A request body (or one multipart section) read into a rented array, never more than a hard cap: the read
+/// A request body (or one multipart section) read into a growing array, never more than a hard cap: the read
 /// stops with 413 as soon as one byte past the cap arrives, whatever Content-Length said (chunked bodies
-/// have none). Dispose returns the array to the pool.
+/// have none). Memory follows the bytes that arrived, not the bytes announced: the first buffer is small
+/// whatever Content-Length says, and doubles as data comes. Buffers up to <see cref="PooledUpTo"/> are rented
+/// from the shared pool; larger ones are plain arrays the GC takes back, because the shared pool keeps what
+/// it is given (issue 12: rented 32 MB buffers kept the process at 3 GB after a burst). Dispose gives it back.
 /// </summary>
 public sealed class PooledBody : IDisposable
 {
     private const int InitialSize = 64 * 1024;
+
+    /// <summary>Largest buffer taken from (and returned to) <see cref="ArrayPool{T}.Shared"/>.</summary>
+    public const int PooledUpTo = 1024 * 1024;
     private byte[]? _buffer;
 
     private PooledBody(byte[] buffer, int length)
@@ -25,7 +31,7 @@ public sealed class PooledBody : IDisposable
         _buffer is { } buffer ? buffer.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(PooledBody));
 
     /// <summary>Reads <paramref name="body"/> to its end, at most <paramref name="cap"/> bytes.</summary>
-    /// <param name="declaredLength">Content-Length when known: sizes the first buffer, and refuses early when over the cap.</param>
+    /// <param name="declaredLength">Content-Length when known: refuses early when over the cap, and sizes the first buffer up to <see cref="InitialSize"/> at most.</param>
     /// <exception cref="HttpProblemException">413 when the body passes the cap.</exception>
     public static async Task<PooledBody> ReadAsync(Stream body, long? declaredLength, long cap, string what, CancellationToken cancellationToken)
     {
@@ -34,8 +40,8 @@ public sealed class PooledBody : IDisposable
             throw HttpProblemException.TooLarge(cap, what);
         // One byte of room past the cap is how a body that passes it is noticed without reading further.
         var limit = (int)cap + 1;
-        var size = (int)Math.Min(declaredLength is > 0 ? declaredLength.Value + 1 : InitialSize, limit);
-        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        var size = (int)Math.Min(declaredLength is > 0 ? Math.Min(declaredLength.Value + 1, InitialSize) : InitialSize, limit);
+        var buffer = Take(size);
         var length = 0;
         try
         {
@@ -45,9 +51,9 @@ public sealed class PooledBody : IDisposable
                 {
                     if (buffer.Length >= limit)
                         throw HttpProblemException.TooLarge(cap, what);
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit));
+                    var bigger = Take((int)Math.Min((long)buffer.Length * 2, limit));
                     buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Give(buffer);
                     buffer = bigger;
                 }
                 var room = Math.Min(buffer.Length, limit) - length;
@@ -71,13 +77,22 @@ public sealed class PooledBody : IDisposable
         finally
         {
             if (buffer is not null)
-                ArrayPool<byte>.Shared.Return(buffer);
+                Give(buffer);
         }
+    }
+
+    private static byte[] Take(int size) =>
+        size <= PooledUpTo ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+
+    private static void Give(byte[] buffer)
+    {
+        if (buffer.Length <= PooledUpTo)
+            ArrayPool<byte>.Shared.Return(buffer);
     }
 
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
-            ArrayPool<byte>.Shared.Return(buffer);
+            Give(buffer);
     }
 }

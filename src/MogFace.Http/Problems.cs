@@ -35,6 +35,40 @@ public static class Problems
     public const string NoCanary = "no-canary";
     public const string UploadNotFound = "upload-not-found";
 
+    /// <summary>404 from the framework: no route has this path.</summary>
+    public const string NotFound = "not-found";
+
+    /// <summary>405 from the framework: the route exists, not with this method (the Allow header lists them).</summary>
+    public const string MethodNotAllowed = "method-not-allowed";
+
+    /// <summary>The code of a problem the framework wrote without one, by its status.</summary>
+    public static string ForStatus(int status) => status switch
+    {
+        400 => MalformedRequest,
+        401 => Unauthorized,
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        413 => TooLarge,
+        415 => UnsupportedMediaType,
+        >= 500 => InternalError,
+        _ => $"http-{status}",
+    };
+
+    /// <summary>A detail for a problem the framework wrote without one.</summary>
+    public static string DetailForStatus(int status, HttpContext context)
+    {
+        var request = $"{context.Request.Method} {context.Request.Path}";
+        return status switch
+        {
+            404 => $"No route answers {request}; the routes are listed in docs/http.md.",
+            405 => $"{request}: this route does not take {context.Request.Method}; it takes {context.Response.Headers.Allow}.",
+            _ => $"{request}: {ReasonPhrase(status)}.",
+        };
+    }
+
+    /// <summary>503: the instance admits no more detect requests now (DetectAdmission); retry after Retry-After.</summary>
+    public const string Overloaded = "overloaded";
+
     public static IResult Create(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {
         var all = new Dictionary<string, object?> { ["code"] = code };
@@ -58,6 +92,13 @@ public static class Problems
         return Create(StatusCodes.Status503ServiceUnavailable, ModelNotReady,
             "No model is loaded yet on this instance; retry shortly.",
             new Dictionary<string, object?> { ["instance"] = instance });
+    }
+
+    /// <summary>503 <c>overloaded</c> with <c>Retry-After</c>: detect admission or the decode budget is spent (detail says which).</summary>
+    public static IResult Busy(HttpContext context, TimeSpan retryAfter, string detail)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        return Create(StatusCodes.Status503ServiceUnavailable, Overloaded, detail);
     }
 
     /// <summary>503 <c>storage-unavailable</c> with <c>Retry-After</c>: the registry could not be reached; nothing was decided.</summary>

@@ -35,6 +35,12 @@ public static class RegistryServiceCollectionExtensions
             .Bind(configuration.GetSection(MogFaceOptions.Section))
             .Validate(o => o.PollInterval > TimeSpan.Zero, "MogFace:PollInterval must be positive.")
             .Validate(o => o.RegistryStaleAfter > TimeSpan.Zero, "MogFace:RegistryStaleAfter must be positive.")
+            .Validate(o => o.MaxConcurrentRequests >= 0 && o.MaxQueuedRequests >= 0 && o.MaxBatchBytes > 0,
+                "MogFace:MaxConcurrentRequests and MogFace:MaxQueuedRequests must be >= 0 and MogFace:MaxBatchBytes positive.")
+            .Validate(o => o.LargeImagePixels > 0 && o.DecodeBudgetPixels >= 0,
+                "MogFace:LargeImagePixels must be positive and MogFace:DecodeBudgetPixels >= 0.")
+            .Validate(o => o.ValidationTimeout > TimeSpan.Zero && o.MaxConcurrentValidations > 0,
+                "MogFace:ValidationTimeout and MogFace:MaxConcurrentValidations must be positive.")
             .Validate(o => o.MaxModelBytes > 0, "MogFace:MaxModelBytes must be positive.")
             .Validate(o => o.AccuracyMargin is >= 0 and <= 1, "MogFace:AccuracyMargin must be between 0 and 1 (AP points).")
             .Validate(o => o.CanaryDwell > TimeSpan.Zero && o.CanaryWindow > TimeSpan.Zero && o.CanaryDecisionInterval > TimeSpan.Zero,
@@ -62,6 +68,7 @@ public static class RegistryServiceCollectionExtensions
 
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<ModelValidator>();
+        services.TryAddSingleton<ValidationWorker>();
         services.TryAddSingleton(sp => new ModelCache(
             sp.GetRequiredService<IOptions<MogFaceOptions>>().Value.CacheDirectory is { Length: > 0 } directory
                 ? directory

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using MogFace.Http;
 using MogFace.Registry;
+using MogFace.Registry.Storage;
 using MogFace.Registry.Telemetry;
 
 namespace MogFace.Server;
@@ -11,6 +12,12 @@ namespace MogFace.Server;
 public static class MogFaceServer
 {
     public const int DefaultPort = 7071;
+
+    /// <summary>
+    /// How long a stop (SIGTERM, Ctrl-C) may take before the host gives up on what is still running (the host's
+    /// default is 30 s): in-flight requests and the final heartbeat (<see cref="InstanceHeartbeat.FinalWriteTimeout"/>) fit in it.
+    /// </summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
 
     /// <param name="configure">Runs before the MogFace services are added (tests register their own BlobServiceClient here).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -35,6 +42,7 @@ public static class MogFaceServer
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<WeightsContainerScan>();
         builder.Services.AddMogFaceCanaryPlanService();
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
         return builder;
     }
 

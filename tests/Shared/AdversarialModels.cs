@@ -11,6 +11,15 @@ public static class AdversarialModels
     /// <summary>Declares input [1,30000,30000,3]: 2.7e9 floats, more than an int can count.</summary>
     public const string HugeInput = "huge-input";
 
+    /// <summary>BlazeFace's signature; every run loops 4e9 times (hours): what only a time limit or a cancellation stops.</summary>
+    public const string HugeLoop = "huge-loop";
+
+    /// <summary>The front model with its first initializer's bytes in package.json (external data).</summary>
+    public const string ExternalData = "external-data";
+
+    /// <summary>huge-loop whose Loop body's constant is external data: an external tensor inside a subgraph.</summary>
+    public const string ExternalInLoop = "external-in-loop";
+
     /// <summary>Ignores its input and finds the probe photo's face everywhere.</summary>
     public const string AlwaysFace = "always-face";
 

@@ -14,6 +14,9 @@ public sealed class StageClock
     public double Inference { get; set; }
     public double Postprocess { get; set; }
 
+    /// <summary>Network runs so far (TTA runs several): how far a cancelled detect got.</summary>
+    public int NetworkRuns { get; set; }
+
     /// <summary>Runs <paramref name="action"/> and returns its elapsed milliseconds.</summary>
     public static double Measure(Action action)
     {

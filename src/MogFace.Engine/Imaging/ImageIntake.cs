@@ -77,6 +77,23 @@ public static class ImageIntake
         }
     }
 
+    /// <summary>
+    /// Width × height as the header says, without decoding (what <see cref="DecodeBudget"/> counts); 0 when the
+    /// header cannot be read, which <see cref="Decode"/> then reports.
+    /// </summary>
+    public static long HeaderPixels(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            using var stream = new ReadOnlyMemoryStream(bytes);
+            return Image.Identify(Accepted, stream) is { Width: > 0, Height: > 0 } info ? (long)info.Width * info.Height : 0;
+        }
+        catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or NotSupportedException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Reads the signature bytes and names refused formats instead of calling them garbage.</summary>
     private static IImageFormat DetectAcceptedFormat(ReadOnlySpan<byte> header)
     {

@@ -30,7 +30,7 @@ internal static class JpegScan
 
     private static string? Walk(ReadOnlySpan<byte> jpeg)
     {
-        var tables = new Huffman?[8]; // DC 0..3, AC 4..7
+        var tables = new JpegHuffmanTable?[8]; // DC 0..3, AC 4..7
         Component[]? components = null;
         int width = 0, height = 0, restartInterval = 0;
         var position = 2; // SOI
@@ -56,7 +56,7 @@ internal static class JpegScan
                 case 0xC4:
                     for (var offset = 0; offset < segment.Length;)
                     {
-                        var (table, used) = Huffman.Read(segment[offset..]);
+                        var (table, used) = JpegHuffmanTable.Read(segment[offset..]);
                         var slot = ((segment[offset] >> 4) == 0 ? 0 : 4) + (segment[offset] & 3);
                         tables[slot] = table;
                         offset += used;
@@ -68,7 +68,7 @@ internal static class JpegScan
                 case 0xDA:
                     if (components is null || width == 0 || height == 0 || segment[0] != components.Length)
                         return null; // several scans (or none declared): not modelled
-                    var order = new (Component Component, Huffman Dc, Huffman Ac)[components.Length];
+                    var order = new (Component Component, JpegHuffmanTable Dc, JpegHuffmanTable Ac)[components.Length];
                     for (var i = 0; i < order.Length; i++)
                     {
                         var id = segment[1 + 2 * i];
@@ -85,7 +85,7 @@ internal static class JpegScan
         return null;
     }
 
-    private static string? CountMcus(ReadOnlySpan<byte> data, (Component Component, Huffman Dc, Huffman Ac)[] scan, int width, int height, int restartInterval)
+    private static string? CountMcus(ReadOnlySpan<byte> data, (Component Component, JpegHuffmanTable Dc, JpegHuffmanTable Ac)[] scan, int width, int height, int restartInterval)
     {
         int hMax = 1, vMax = 1;
         foreach (var (c, _, _) in scan)
@@ -97,7 +97,7 @@ internal static class JpegScan
         long mcus = scan.Length == 1
             ? (long)((width * scan[0].Component.H + hMax - 1) / hMax + 7) / 8 * (((height * scan[0].Component.V + vMax - 1) / vMax + 7) / 8)
             : (long)((width + 8 * hMax - 1) / (8 * hMax)) * ((height + 8 * vMax - 1) / (8 * vMax));
-        var reader = new BitReader(data);
+        var reader = new JpegBitReader(data);
         for (long mcu = 0; mcu < mcus; mcu++)
         {
             if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0 && !reader.SkipRestartMarker())
@@ -116,7 +116,7 @@ internal static class JpegScan
     }
 
     /// <summary>One 8×8 block: a DC difference, then AC run/size pairs up to end-of-block or 63 coefficients.</summary>
-    private static bool SkipBlock(ref BitReader reader, Huffman dc, Huffman ac)
+    private static bool SkipBlock(ref JpegBitReader reader, JpegHuffmanTable dc, JpegHuffmanTable ac)
     {
         var size = dc.Decode(ref reader);
         if (size < 0 || !reader.Skip(size))
@@ -139,141 +139,5 @@ internal static class JpegScan
             k += run + 1;
         }
         return true;
-    }
-
-    /// <summary>
-    /// A canonical Huffman table: codes up to 8 bits through a 256-entry lookup of the next byte, longer ones by
-    /// length. A code is only taken when all its bits are data (never the zeros past the end).
-    /// </summary>
-    private sealed class Huffman
-    {
-        private const int LookupBits = 8;
-        private readonly int[] _maxCode = new int[17];
-        private readonly int[] _offset = new int[17];
-        private readonly ushort[] _lookup = new ushort[1 << LookupBits]; // (length << 8) | symbol; 0 = longer code
-        private readonly byte[] _symbols;
-
-        private Huffman(ReadOnlySpan<byte> counts, byte[] symbols)
-        {
-            _symbols = symbols;
-            int code = 0, index = 0;
-            for (var length = 1; length <= 16; length++)
-            {
-                _offset[length] = index - code;
-                for (var k = 0; k < counts[length - 1] && length <= LookupBits; k++)
-                {
-                    var first = (code + k) << (LookupBits - length);
-                    _lookup.AsSpan(first, 1 << (LookupBits - length)).Fill((ushort)((length << 8) | symbols[index + k]));
-                }
-                code += counts[length - 1];
-                index += counts[length - 1];
-                _maxCode[length] = counts[length - 1] == 0 ? -1 : code - 1;
-                code <<= 1;
-            }
-        }
-
-        /// <summary>A table from a DHT segment at its class/id byte; and how many bytes it took.</summary>
-        public static (Huffman Table, int Used) Read(ReadOnlySpan<byte> dht)
-        {
-            var counts = dht.Slice(1, 16);
-            var total = 0;
-            for (var length = 1; length <= 16; length++)
-            {
-                total += counts[length - 1];
-                if (total > 1 << length) // more codes than the length allows: not a Huffman table
-                    throw new InvalidDataException("Over-subscribed Huffman table.");
-            }
-            return (new Huffman(counts, dht.Slice(17, total).ToArray()), 17 + total);
-        }
-
-        /// <summary>The next symbol, or -1 when the data ends first (or the code is invalid).</summary>
-        public int Decode(ref BitReader reader)
-        {
-            var peek = reader.Peek16();
-            var entry = _lookup[peek >> (16 - LookupBits)];
-            if (entry != 0)
-                return reader.Consume(entry >> 8) ? entry & 0xFF : -1;
-            for (var length = LookupBits + 1; length <= 16; length++)
-            {
-                var code = peek >> (16 - length);
-                if (code <= _maxCode[length])
-                {
-                    var index = code + _offset[length];
-                    return index < _symbols.Length && reader.Consume(length) ? _symbols[index] : -1;
-                }
-            }
-            return -1;
-        }
-    }
-
-    /// <summary>
-    /// Bits of entropy-coded data through a 64-bit accumulator: FF 00 is a data byte FF; any other marker ends
-    /// the data. Past the end the accumulator reads zeros, which <see cref="Consume"/> refuses to take.
-    /// </summary>
-    private ref struct BitReader(ReadOnlySpan<byte> data)
-    {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _position;
-        private ulong _bits;  // valid bits left-aligned
-        private int _count;   // how many are valid
-        private bool _atMarker;
-
-        /// <summary>The next 16 bits (zeros past the end of the data), without taking them.</summary>
-        public int Peek16()
-        {
-            if (_count < 16)
-                Fill();
-            return (int)(_bits >> 48);
-        }
-
-        /// <summary>Takes <paramref name="bits"/> bits; false when the data does not hold that many.</summary>
-        public bool Consume(int bits)
-        {
-            if (bits > _count)
-            {
-                Fill();
-                if (bits > _count)
-                    return false;
-            }
-            _bits <<= bits;
-            _count -= bits;
-            return true;
-        }
-
-        /// <summary>Skips a coefficient's <paramref name="bits"/> extra bits (at most 16).</summary>
-        public bool Skip(int bits) => bits == 0 || Consume(bits);
-
-        /// <summary>At a restart interval: drop the padding bits and step over an RSTn marker (false when another marker comes).</summary>
-        public bool SkipRestartMarker()
-        {
-            Fill(); // reach the marker: only padding (< 8 bits) may be left before it
-            if (_count >= 8 || !_atMarker || _position + 1 >= _data.Length || _data[_position + 1] is < 0xD0 or > 0xD7)
-                return false;
-            _position += 2;
-            _bits = 0;
-            _count = 0;
-            _atMarker = false;
-            return true;
-        }
-
-        private void Fill()
-        {
-            while (_count <= 56 && !_atMarker && _position < _data.Length)
-            {
-                var value = _data[_position];
-                if (value == 0xFF)
-                {
-                    if (_position + 1 >= _data.Length || _data[_position + 1] != 0x00)
-                    {
-                        _atMarker = true; // a marker: the scan data ends here (_position stays on it)
-                        return;
-                    }
-                    _position++;
-                }
-                _position++;
-                _bits |= (ulong)value << (56 - _count);
-                _count += 8;
-            }
-        }
     }
 }

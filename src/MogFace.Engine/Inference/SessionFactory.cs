@@ -12,11 +12,19 @@ public sealed record SessionHandle(InferenceSession Session, string Provider) : 
 
 /// <summary>
 /// Creates ONNX Runtime sessions: CUDA when asked for and loadable, else CPU with the reason logged.
-/// GetAvailableProviders() lists compiled-in providers, not usable ones, so the only honest test is to try.
+/// GetAvailableProviders() lists compiled-in providers, not usable ones, so the only honest test is to try;
+/// on a CPU-only install (no CUDA provider library, see <see cref="CudaProviderLibrary"/>) Auto does not try, and
+/// once the provider failed to load (the GPU package without CUDA libraries or a GPU) Auto does not try again.
 /// </summary>
-public sealed class SessionFactory(InferenceOptions options, ILogger<SessionFactory>? logger = null)
+public sealed class SessionFactory(InferenceOptions options, ILogger<SessionFactory>? logger = null, bool? cudaProviderInstalled = null)
 {
+    // Tests pass the answer; hosts look beside the app.
+    private readonly bool _cudaProviderInstalled = cudaProviderInstalled ?? CudaProviderLibrary.IsInstalled;
+
     private readonly ILogger _logger = logger ?? NullLogger<SessionFactory>.Instance;
+
+    // Set once the CUDA provider failed to load (a process-wide condition), so Auto stops trying it.
+    private volatile string? _cudaLoadFailure;
 
     public InferenceOptions Options => options;
 
@@ -31,28 +39,56 @@ public sealed class SessionFactory(InferenceOptions options, ILogger<SessionFact
         return new SessionHandle(new InferenceSession(model, so), "CPU");
     }
 
+    /// <inheritdoc cref="CreateCpu(byte[])"/>
+    public SessionHandle CreateCpu(string path)
+    {
+        using var so = BaseOptions();
+        return new SessionHandle(new InferenceSession(path, so), "CPU");
+    }
+
     private SessionHandle Create(Func<SessionOptions, InferenceSession> open)
     {
-        if (options.ExecutionProvider != ExecutionProviderPreference.Cpu)
+        var required = options.ExecutionProvider == ExecutionProviderPreference.Cuda;
+        var wanted = options.ExecutionProvider == ExecutionProviderPreference.Auto && _cudaProviderInstalled && _cudaLoadFailure is null;
+        if (required || wanted)
         {
-            using var gpu = BaseOptions();
-            string? failure;
-            try
-            {
-                gpu.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                return new SessionHandle(open(gpu), "CUDA");
-            }
-            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-            {
-                failure = ex.Message;
-            }
-            if (options.ExecutionProvider == ExecutionProviderPreference.Cuda)
+            var (handle, failure) = TryCuda(open);
+            if (handle is not null)
+                return handle;
+            if (required)
                 throw new InvalidOperationException($"The CUDA execution provider was required but could not be used: {failure}");
             _logger.LogWarning("CUDA execution provider unavailable, using CPU: {Reason}", failure);
         }
         using var cpu = BaseOptions();
         return new SessionHandle(open(cpu), "CPU");
     }
+
+    private (SessionHandle? Handle, string? Failure) TryCuda(Func<SessionOptions, InferenceSession> open)
+    {
+        using var gpu = BaseOptions();
+        try
+        {
+            gpu.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+        }
+        catch (Exception ex) when (IsProviderFailure(ex))
+        {
+            // The provider library, or the CUDA libraries it needs, did not load; they will not later in this process
+            // either, so the next loads go straight to CPU instead of failing and warning again.
+            _cudaLoadFailure = ex.Message;
+            return (null, ex.Message);
+        }
+        try
+        {
+            return (new SessionHandle(open(gpu), "CUDA"), null);
+        }
+        catch (Exception ex) when (IsProviderFailure(ex))
+        {
+            return (null, ex.Message);
+        }
+    }
+
+    private static bool IsProviderFailure(Exception ex) =>
+        ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException;
 
     private SessionOptions BaseOptions()
     {

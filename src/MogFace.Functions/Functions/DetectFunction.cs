@@ -9,11 +9,11 @@ using MogFace.Registry.Telemetry;
 namespace MogFace.Functions.Functions;
 
 /// <summary><c>POST /api/detect</c> (function or admin key, checked by <c>ApiKeyMiddleware</c>): delegates to the shared handler.</summary>
-public sealed class DetectFunction(IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate)
+public sealed class DetectFunction(IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate, DetectAdmission admission, DecodeBudget decodeBudget)
 {
     [Function("Detect")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "detect")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        DetectHandler.HandleAsync(request, models, options, metrics, gate, cancellationToken);
+        DetectHandler.HandleAsync(request, models, options, metrics, gate, admission, decodeBudget, cancellationToken);
 }

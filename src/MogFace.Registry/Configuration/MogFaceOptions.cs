@@ -29,6 +29,28 @@ public sealed class MogFaceOptions
     /// <summary>Images decoded and run at once per instance; 0 (default) = one per processor. See DetectionGate.</summary>
     public int MaxConcurrentDetections { get; set; }
 
+    /// <summary>
+    /// Detect requests admitted at once per instance — reading their body, waiting for a detection slot or
+    /// running; 0 (default) = twice <see cref="MaxConcurrentDetections"/>. Admission comes before any body byte is
+    /// buffered, so this × the largest body (<see cref="MaxBatchBytes"/>) bounds body memory. See DetectAdmission.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; }
+
+    /// <summary>Detect requests that may wait for admission (holding a connection, no memory); past it 503 <c>overloaded</c>. Default 32.</summary>
+    public int MaxQueuedRequests { get; set; } = 32;
+
+    /// <summary>Largest multipart detect body, all files together (default 64 MiB; each file is also capped at <see cref="MaxImageBytes"/>).</summary>
+    public long MaxBatchBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Images whose header asks for more pixels than this (default 4 MP) draw on <see cref="DecodeBudgetPixels"/>
+    /// before they are decoded; smaller ones never wait for it. See DecodeBudget.
+    /// </summary>
+    public long LargeImagePixels { get; set; } = 4_000_000;
+
+    /// <summary>Pixels of large images decoded at once per instance; past it 503 <c>overloaded</c>. 0 (default) = <see cref="MaxImagePixels"/>.</summary>
+    public long DecodeBudgetPixels { get; set; }
+
     /// <summary>Instance id override; default from the host environment (CONTAINER_APP_REPLICA_NAME, WEBSITE_INSTANCE_ID) or the machine name.</summary>
     public string? InstanceId { get; set; }
 
@@ -44,6 +66,12 @@ public sealed class MogFaceOptions
     /// <c>"gate": "warn"</c> turns the rejection into a warning kept with the version.
     /// </summary>
     public double AccuracyMargin { get; set; } = 0.02;
+
+    /// <summary>How long validating one upload may take before it is rejected as <c>validation-timeout</c> (default 60 s).</summary>
+    public TimeSpan ValidationTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Uploads validated at once (default 2): a slow one does not hold up the others.</summary>
+    public int MaxConcurrentValidations { get; set; } = 2;
 
     /// <summary>First delay before a failed model load is retried (doubles up to <see cref="LoadRetryMaxDelay"/>, jittered).</summary>
     public TimeSpan LoadRetryDelay { get; set; } = TimeSpan.FromSeconds(2);

@@ -24,39 +24,53 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
     /// Never throws for anything a model can cause: an unexpected failure (an overflow, an allocation the
     /// declared shapes ask for) is a <see cref="RejectionCodes.ValidationError"/> rejection, not a 500.
     /// </summary>
-    public ValidationResult Validate(byte[] onnx, ModelManifest? manifest, string version)
+    /// <param name="cancellationToken">Terminates the network run in progress and stops the checks (<see cref="ValidationWorker"/>'s time limit).</param>
+    public ValidationResult Validate(byte[] onnx, ModelManifest? manifest, string version, CancellationToken cancellationToken = default)
     {
         try
         {
-            return ValidateCore(onnx, manifest, version);
+            return ValidateCore(onnx, manifest, version, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var reason = $"The model could not be validated ({ex.GetType().Name}: {ex.Message}).";
+            var reason = $"The model could not be validated ({ex.GetType().Name}: {WithoutPaths(ex.Message, string.Empty)}).";
             return new ValidationResult(new ValidationReport(false, "CPU", 0, 0, false, null, null, reason),
                 RejectionCodes.ValidationError, reason, null, null);
         }
     }
 
-    private ValidationResult ValidateCore(byte[] onnx, ModelManifest? manifest, string version)
+    private ValidationResult ValidateCore(byte[] onnx, ModelManifest? manifest, string version, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         FaceModel model;
+        // Loaded the way instances load it (FaceModel.Load from a file), from a private directory of its own:
+        // nothing else is beside it, and no message names where it is.
+        var directory = Directory.CreateTempSubdirectory("mogface-validate-");
         try
         {
-            model = FaceModel.Load(sessions, onnx, manifest, version, cpuOnly: true);
+            var path = Path.Combine(directory.FullName, "model.onnx");
+            File.WriteAllBytes(path, onnx);
+            model = FaceModel.Load(sessions, path, manifest, version, cpuOnly: true);
+        }
+        catch (ExternalDataException ex)
+        {
+            return Fail(RejectionCodes.ExternalData, ex.Message);
         }
         catch (ModelFormatException ex) when (ex.InnerException is OnnxRuntimeException)
         {
-            return Fail(RejectionCodes.Unloadable, $"Not a loadable ONNX model: {ex.Message}");
+            return Fail(RejectionCodes.Unloadable, $"Not a loadable ONNX model: {WithoutPaths(ex.Message, directory.FullName)}");
         }
         catch (ModelFormatException ex)
         {
-            return Fail(RejectionCodes.UnknownSignature, ex.Message);
+            return Fail(RejectionCodes.UnknownSignature, WithoutPaths(ex.Message, directory.FullName));
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or InvalidOperationException or ArgumentException)
         {
-            return Fail(RejectionCodes.Unloadable, $"Not a loadable ONNX model: {ex.Message}");
+            return Fail(RejectionCodes.Unloadable, $"Not a loadable ONNX model: {WithoutPaths(ex.Message, directory.FullName)}");
+        }
+        finally
+        {
+            directory.Delete(recursive: true); // the session holds what it read
         }
 
         using (model)
@@ -66,7 +80,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
             string? problem;
             try
             {
-                problem = model.Pipeline.SmokeTest();
+                problem = model.Pipeline.SmokeTest(cancellationToken);
             }
             catch (OnnxRuntimeException ex)
             {
@@ -77,7 +91,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
             // The extremes as well: a model can be finite on a grey frame and a photo and not on a white one.
             foreach (var (grey, name) in ExtremeInputs)
             {
-                if (model.Pipeline.SmokeTest(grey) is { } extreme)
+                if (model.Pipeline.SmokeTest(grey, cancellationToken) is { } extreme)
                     return Fail(RejectionCodes.NonFinite, $"The smoke run on an {name} input produced non-finite outputs: {extreme}.", loadMs, clock.Elapsed.TotalMilliseconds);
             }
             var smokeMs = clock.Elapsed.TotalMilliseconds;
@@ -89,7 +103,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
             IReadOnlyList<Face> faces;
             try
             {
-                faces = model.DetectFaces(ProbeImage.Pixels, DetectionOptions.Default, new StageClock());
+                faces = model.DetectFaces(ProbeImage.Pixels, DetectionOptions.Default, new StageClock(), cancellationToken);
             }
             catch (OnnxRuntimeException ex)
             {
@@ -106,7 +120,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
             // The negative half: a model that reports the probe's face whatever it is shown passes the above.
             foreach (var (name, pixels) in NegativeProbes.All)
             {
-                var found = model.DetectFaces(pixels, DetectionOptions.Default, new StageClock());
+                var found = model.DetectFaces(pixels, DetectionOptions.Default, new StageClock(), cancellationToken);
                 if (found.Count > 0)
                 {
                     return Fail(RejectionCodes.QualityGate,
@@ -116,7 +130,7 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
                 }
             }
             // What the accuracy regression gate compares (WeightsIngestion): the AP on the embedded golden set.
-            var golden = GoldenSet.Evaluate(model);
+            var golden = GoldenSet.Evaluate(model, cancellationToken);
             return Pass(model, loadMs, smokeMs, gateRun: true, faces.Count, iou, golden.AveragePrecision);
         }
 
@@ -128,6 +142,17 @@ internal sealed class ModelValidator(SessionFactory sessions, IOptions<MogFaceOp
         static ValidationResult Fail(string code, string reason, double loadMs = 0, double smokeMs = 0, int? probeFaces = null, double? iou = null) =>
             new(new ValidationReport(false, "CPU", Round(loadMs), Round(smokeMs), probeFaces is not null, probeFaces, iou is { } v ? Round(v) : null, reason),
                 code, reason, null, null);
+    }
+
+    /// <summary>A message as a client may read it: the private copy's directory and the server's own directories left out.</summary>
+    private static string WithoutPaths(string message, string directory)
+    {
+        foreach (var (path, shown) in new[] { (directory, "<upload>"), (Environment.CurrentDirectory, "<server>"), (Path.GetTempPath().TrimEnd('/'), "<temp>"), (AppContext.BaseDirectory.TrimEnd('/'), "<server>") })
+        {
+            if (path.Length > 1)
+                message = message.Replace(path, shown, StringComparison.Ordinal);
+        }
+        return message;
     }
 
     private static readonly (byte Grey, string Name)[] ExtremeInputs = [(0, "all-black"), (255, "all-white")];

@@ -18,19 +18,17 @@ namespace MogFace.Registry.Ingestion;
 /// path", steps 2–3). Idempotent: the same bytes under the same name give the same version id and nothing is
 /// written twice; registration and activation are one operation, completed by a retry when the first attempt
 /// stopped between them (a version without its <c>activated</c> record). A bad model never throws (the blob trigger must not loop through the poison queue): it is
-/// recorded under <c>models/rejected/</c> and the pointer is left alone. Validations run one at a time (each
-/// loads a model on CPU); pointer updates are compare-and-swap, so concurrent uploads are all kept.
+/// recorded under <c>models/rejected/</c> and the pointer is left alone. Validations run in the bounded,
+/// time-limited <see cref="ValidationWorker"/> (each loads a model on CPU); pointer updates are compare-and-swap, so concurrent uploads are all kept.
 /// </summary>
 internal sealed class WeightsIngestion(
     ModelRegistry registry,
-    ModelValidator validator,
+    ValidationWorker validator,
     IOptions<MogFaceOptions> options,
     TimeProvider time,
     MogFaceMetrics metrics,
     ILogger<WeightsIngestion> logger) : IWeightsIngestion
 {
-    private readonly SemaphoreSlim _validation = new(1, 1);
-
     public async Task<IngestionOutcome> IngestBlobAsync(string blobName, CancellationToken cancellationToken)
     {
         var name = ModelVersion.SafeName(blobName);
@@ -118,16 +116,7 @@ internal sealed class WeightsIngestion(
                 return IngestionOutcome.Accept(name, version, already: true);
             }
 
-            ValidationResult result;
-            await _validation.WaitAsync(cancellationToken);
-            try
-            {
-                result = validator.Validate(bytes, manifest, version);
-            }
-            finally
-            {
-                _validation.Release();
-            }
+            var result = await validator.ValidateAsync(bytes, manifest, version, cancellationToken);
             if (!result.Passed)
                 return await RejectAsync(name, blobName, result.Code!, result.Reason!, sha, bytes.Length, cancellationToken);
             var (report, regression) = await CompareWithActiveAsync(result.Report, version, manifest, cancellationToken);

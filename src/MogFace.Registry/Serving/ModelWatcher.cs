@@ -52,7 +52,7 @@ internal sealed class ModelWatcher : BackgroundService
     private CancellationTokenSource? _applyCancellation;
     private long _polls, _applyFailures;
     private DateTimeOffset? _lastPoll;
-    private string? _pollError, _applyError;
+    private string? _pollError, _applyError, _permanentFailure;
     private TaskCompletionSource _parked = NewSignal();
     private bool _isParked;
 
@@ -72,7 +72,7 @@ internal sealed class ModelWatcher : BackgroundService
         _retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not (OperationCanceledException or PermanentLoadException)),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -293,6 +293,14 @@ internal sealed class ModelWatcher : BackgroundService
             {
                 await _retry.ExecuteAsync(token => ApplyAsync(target, token), cancellation.Token);
                 _applyError = null;
+                _permanentFailure = null;
+            }
+            catch (PermanentLoadException ex)
+            {
+                // Not retried: the current models keep serving, the heartbeat says why, the next pointer tries again.
+                _permanentFailure = $"{ex.Version}: {FirstLine(ex.Message)}";
+                _logger.LogError(ex, "Gave up loading {Version}; serving {Active} until the pointer names another version",
+                    ex.Version, _host.Current.ActiveVersion ?? "nothing");
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
@@ -336,7 +344,10 @@ internal sealed class ModelWatcher : BackgroundService
         {
             Interlocked.Increment(ref _applyFailures);
             _applyError = $"loading {target.Active}{(target.Canary is null ? "" : $" / canary {target.Canary}")}: {FirstLine(ex.Message)}";
-            _metrics.RecordSwapFailure(ex.GetType().Name);
+            var permanent = ex is PermanentLoadException;
+            if (permanent)
+                _permanentFailure = $"{((PermanentLoadException)ex).Version}: {FirstLine(ex.Message)}";
+            _metrics.RecordSwapFailure(permanent ? ex.InnerException?.GetType().Name ?? ex.GetType().Name : ex.GetType().Name, permanent);
             activity?.SetStatus(ActivityStatusCode.Error, _applyError);
             await WriteHeartbeatAsync(cancellationToken);
             ApplyFailed?.Invoke(ex);
@@ -357,14 +368,22 @@ internal sealed class ModelWatcher : BackgroundService
         _shaByVersion[version] = record.Sha256;
         string path;
         using (MogFaceTracing.Source.StartActivity("mogface.download"))
-            path = await _cache.EnsureAsync(record.Sha256,
-                (stream, token) => _registry.DownloadModelAsync(version, stream, token), cancellationToken);
+            path = await DownloadVerifiedAsync(version, record.Sha256, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
 
         var started = Stopwatch.GetTimestamp();
         FaceModel model;
         using (MogFaceTracing.Source.StartActivity("mogface.session"))
-            model = FaceModel.Load(_sessions, path, record.Manifest, version);
+        {
+            try
+            {
+                model = FaceModel.Load(_sessions, path, record.Manifest, version);
+            }
+            catch (Exception ex) when (ex is ModelFormatException or ExternalDataException)
+            {
+                throw new PermanentLoadException(version, $"{version} cannot be loaded: {ex.Message}", ex);
+            }
+        }
         _metrics.RecordLoad(version, Stopwatch.GetElapsedTime(started));
         try
         {
@@ -373,7 +392,7 @@ internal sealed class ModelWatcher : BackgroundService
             started = Stopwatch.GetTimestamp();
             var problem = model.Pipeline.SmokeTest();
             if (problem is not null)
-                throw new ModelFormatException($"Warm-up of {version} produced non-finite outputs: {problem}");
+                throw new PermanentLoadException(version, $"Warm-up of {version} produced non-finite outputs: {problem}");
             model.DetectFaces(ProbeImage.Pixels, DetectionOptions.Default, new StageClock());
             _metrics.RecordWarmup(version, Stopwatch.GetElapsedTime(started));
             _logger.LogInformation("Loaded {Version} on {Provider}", version, model.Provider);
@@ -383,6 +402,31 @@ internal sealed class ModelWatcher : BackgroundService
         {
             model.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The verified cache file of <paramref name="version"/>. A download that does not hash right may be torn, so it
+    /// is fetched once more; the same again means the stored bytes are not the version's: permanent.
+    /// </summary>
+    private async Task<string> DownloadVerifiedAsync(string version, string sha256, CancellationToken cancellationToken)
+    {
+        Task Download(Stream stream, CancellationToken token) => _registry.DownloadModelAsync(version, stream, token);
+        try
+        {
+            return await _cache.EnsureAsync(sha256, Download, cancellationToken);
+        }
+        catch (ModelIntegrityException first)
+        {
+            _logger.LogWarning("The download of {Version} does not hash to its sha256 ({Error}); downloading it once more", version, first.Message);
+        }
+        try
+        {
+            return await _cache.EnsureAsync(sha256, Download, cancellationToken);
+        }
+        catch (ModelIntegrityException again)
+        {
+            throw new PermanentLoadException(version, $"The stored bytes of {version} do not hash to its sha256, downloaded twice: {again.Message}", again);
         }
     }
 
@@ -402,7 +446,7 @@ internal sealed class ModelWatcher : BackgroundService
     {
         await base.StopAsync(cancellationToken);
         _stopped = true;
-        await WriteHeartbeatAsync(CancellationToken.None);
+        await WriteHeartbeatAsync(CancellationToken.None, InstanceHeartbeat.FinalWriteTimeout);
     }
 
     internal InstanceHeartbeat Heartbeat()
@@ -425,6 +469,7 @@ internal sealed class ModelWatcher : BackgroundService
             Provider = set.Active?.Model.Provider,
             LastPoll = lastPoll,
             LastError = error,
+            PermanentFailure = _permanentFailure,
             UpdatedAt = _time.GetUtcNow(),
             Traffic = _stats.Traffic(_options.CanaryWindow),
         };
@@ -434,11 +479,15 @@ internal sealed class ModelWatcher : BackgroundService
     /// Heartbeat writes run one at a time and are not abandoned half-way on shutdown (a cancelled PUT can
     /// still land after the next one): so the final "stopped" heartbeat really is the last word.
     /// </summary>
-    private async Task WriteHeartbeatAsync(CancellationToken cancellationToken)
+    /// <param name="timeout">The most the write may take, waiting for one in flight included (default <see cref="HeartbeatTimeout"/>).</param>
+    private async Task WriteHeartbeatAsync(CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
+        // The write itself is not cancelled by cancellationToken (see above), only bounded by the timeout.
+        using var limit = new CancellationTokenSource(timeout ?? HeartbeatTimeout);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
-            await _heartbeatWrites.WaitAsync(cancellationToken);
+            await _heartbeatWrites.WaitAsync(waiting.Token);
         }
         catch (OperationCanceledException)
         {
@@ -446,9 +495,8 @@ internal sealed class ModelWatcher : BackgroundService
         }
         try
         {
-            using var timeout = new CancellationTokenSource(HeartbeatTimeout);
             var heartbeat = Heartbeat();
-            await _registry.WriteHeartbeatAsync(heartbeat, timeout.Token);
+            await _registry.WriteHeartbeatAsync(heartbeat, limit.Token);
             HeartbeatWritten?.Invoke(heartbeat);
         }
         catch (Exception ex)

@@ -54,6 +54,12 @@ public sealed record RejectionRecord(string Name, string Reason, string Code, st
 /// <summary><c>models/instances/&lt;instanceId&gt;.json</c>: what one instance serves.</summary>
 public sealed record InstanceHeartbeat
 {
+    /// <summary>
+    /// The most the last ("stopped") heartbeat may take, waiting for one in flight included: a storage outage must
+    /// not hold a shutdown for the 10 s an ordinary heartbeat gets. Within the server's 2 s shutdown timeout.
+    /// </summary>
+    public static readonly TimeSpan FinalWriteTimeout = TimeSpan.FromSeconds(1);
+
     public required string InstanceId { get; init; }
     public string? Active { get; init; }
     public string? Canary { get; init; }
@@ -62,6 +68,10 @@ public sealed record InstanceHeartbeat
     public string? Provider { get; init; }
     public DateTimeOffset? LastPoll { get; init; }
     public string? LastError { get; init; }
+
+    /// <summary>A version this instance gave up loading (PermanentLoadException): "&lt;version&gt;: why". Not retried until the pointer changes.</summary>
+    public string? PermanentFailure { get; init; }
+
     public DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>Requests, errors and p99 per served version over the last <c>MogFace:CanaryWindow</c>: what the canary plan decider reads.</summary>

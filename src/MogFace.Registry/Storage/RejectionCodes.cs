@@ -19,6 +19,12 @@ public static class RejectionCodes
     /// <summary>Validating the model threw something the checks above do not name: refused, never a 500.</summary>
     public const string ValidationError = "validation-error";
 
+    /// <summary>The model keeps a tensor in an external file (ONNX external data): uploads are single files.</summary>
+    public const string ExternalData = "external-data";
+
+    /// <summary>Validation did not finish within <c>MogFace__ValidationTimeout</c> (a graph that runs for hours).</summary>
+    public const string ValidationTimeout = "validation-timeout";
+
     /// <summary>The blob is a manifest (<c>.json</c>): ignored, not recorded.</summary>
     public const string NotAModel = "not-a-model";
 

@@ -67,8 +67,9 @@ public sealed class MogFaceMetrics : IDisposable
         _swapDuration.Record(duration.TotalSeconds);
     }
 
-    internal void RecordSwapFailure(string reason) =>
-        _swapFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    /// <param name="permanent">A failure no retry fixes (tagged <c>permanent</c>: the instance stopped trying that version).</param>
+    internal void RecordSwapFailure(string reason, bool permanent = false) =>
+        _swapFailures.Add(1, new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("permanent", permanent));
 
     internal void RecordLoad(string version, TimeSpan duration) =>
         _loadDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("model.version", version));

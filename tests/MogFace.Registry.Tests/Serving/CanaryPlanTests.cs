@@ -183,9 +183,10 @@ public sealed class CanaryPlanTests(AzuriteFixture azurite) : IAsyncLifetime
         context.Request.ContentLength = image.Length;
         context.Request.Body = new MemoryStream(image);
         context.Request.Headers[DetectHandler.ClientIdHeader] = clientId;
-        var result = await DetectHandler.HandleAsync(context.Request, instance.Provider,
-            instance.Services.GetRequiredService<IOptions<MogFaceOptions>>(), instance.Metrics,
-            Gate, CancellationToken.None);
+        var options = instance.Services.GetRequiredService<IOptions<MogFaceOptions>>();
+        using var admission = new DetectAdmission(options, Gate);
+        using var budget = new DecodeBudget(options);
+        var result = await DetectHandler.HandleAsync(context.Request, instance.Provider, options, instance.Metrics, Gate, admission, budget, CancellationToken.None);
         var version = context.Response.Headers[DetectHandler.ModelVersionHeader].ToString();
         return result switch
         {

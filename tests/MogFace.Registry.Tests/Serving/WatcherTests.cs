@@ -123,7 +123,8 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
         var failure = instance.Watcher.NextApplyFailureAsync();
         var degradedHeartbeat = instance.Watcher.HeartbeatAsync(h => h.LastError is not null);
         await instance.Watcher.PollNowAsync(_time, Poll);
-        Assert.IsType<ModelIntegrityException>(await failure);
+        // Downloaded twice, never right: permanent (PermanentLoadFailureTests), not retried.
+        Assert.IsType<ModelIntegrityException>(Assert.IsType<PermanentLoadException>(await failure).InnerException);
         Assert.Equal(v1, instance.Host.Current.ActiveVersion); // still serving
         using (var lease = instance.Provider.TryAcquire(null))
             Assert.Equal(v1, lease!.Model.Version);

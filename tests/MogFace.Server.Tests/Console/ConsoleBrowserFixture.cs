@@ -8,8 +8,8 @@ using SixLabors.ImageSharp.Processing.Processors.Quantization;
 namespace MogFace.Server.Tests.Console;
 
 /// <summary>
-/// Real Azurite + the real standalone server on loopback (keys configured, BlazeFace back uploaded through the
-/// admin route) + Debian's chromium driven by Playwright: the page is exercised exactly as an operator uses it.
+/// Real Azurite + the real standalone server on loopback (keys configured, YuNet then BlazeFace back uploaded
+/// through the admin route, back active) + Debian's chromium driven by Playwright: the page is exercised exactly as an operator uses it.
 /// The browser is never downloaded: Playwright runs /usr/bin/chromium (installed by ./test.sh).
 /// </summary>
 public sealed class ConsoleBrowserFixture : IAsyncLifetime
@@ -32,6 +32,9 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
     public AzuriteFixture Azurite { get; } = new();
     public ServerInstance Server { get; private set; } = null!;
     public string BackVersion { get; private set; } = null!;
+
+    /// <summary>The default model, registered but not active: the Detect test activates it for its screenshot.</summary>
+    public string YuNetVersion { get; private set; } = null!;
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowserContext Browser { get; private set; } = null!;
 
@@ -49,10 +52,9 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
         await Azurite.InitializeAsync();
         Server = await ServerInstance.StartAsync(Azurite, FunctionKey, AdminKey);
         using (var admin = Server.CreateClient(AdminKey))
-        using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceBack), "blazeface-back.onnx"))
         {
-            var version = (await TestHttp.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
-            BackVersion = await Server.WaitForModelAsync(version);
+            YuNetVersion = await UploadAndWaitAsync(admin, RepoPaths.YuNet, "yunet-n.onnx");
+            BackVersion = await UploadAndWaitAsync(admin, RepoPaths.BlazeFaceBack, "blazeface-back.onnx");
         }
 
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
@@ -71,6 +73,23 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
         Browser.SetDefaultTimeout(20_000);
         Assertions.SetDefaultExpectTimeout(20_000);
         Directory.CreateDirectory(OutputDirectory);
+    }
+
+    /// <summary>Uploads weights through the admin route (an accepted upload becomes active) and waits until they serve.</summary>
+    private async Task<string> UploadAndWaitAsync(HttpClient admin, string path, string name)
+    {
+        using var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(path), name);
+        var version = (await TestHttp.JsonAsync(upload, 201)).GetProperty("version").GetString()!;
+        return await Server.WaitForModelAsync(version);
+    }
+
+    /// <summary>Makes a registered version active through the admin route and waits until it serves.</summary>
+    public async Task ActivateAsync(string version)
+    {
+        using var admin = Server.CreateClient(AdminKey);
+        using (var activate = await admin.PostAsync($"api/models/{version}/activate", null))
+            await TestHttp.JsonAsync(activate, 200);
+        await Server.WaitForModelAsync(version);
     }
 
     /// <summary>A fresh tab (its own session storage) on the console, with page errors collected.</summary>

@@ -14,7 +14,6 @@ namespace MogFace.Engine.Families.BlazeFace;
 internal sealed class BlazeFacePipeline : IFacePipeline
 {
     private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
     private readonly BlazeFaceFamily.Io _io;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
@@ -39,8 +38,9 @@ internal sealed class BlazeFacePipeline : IFacePipeline
 
     public string Family => BlazeFaceFamily.FamilyName;
 
-    public IReadOnlyList<Face> Detect(RgbPixels image, DetectionOptions options, StageClock clock)
+    public IReadOnlyList<Face> Detect(RgbPixels image, DetectionOptions options, StageClock clock, CancellationToken cancellationToken = default)
     {
+        using var run = new CancellableRun(cancellationToken);
         var size = _io.Size;
         var start = StageClock.Now();
         var letterbox = new Letterbox(image.Width, image.Height, size, size);
@@ -53,7 +53,8 @@ internal sealed class BlazeFacePipeline : IFacePipeline
 
             start = StageClock.Now();
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, length), _inputShape);
-            using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
+            clock.NetworkRuns++;
+            using var outputs = run.Run(_session, _inputNames, [input], _outputNames);
             clock.Inference += StageClock.Since(start);
 
             start = StageClock.Now();
@@ -77,20 +78,23 @@ internal sealed class BlazeFacePipeline : IFacePipeline
 
     public long[] InputShape(int width, int height) => (long[])_inputShape.Clone();
 
-    public void Dispose() => _runOptions.Dispose();
+    public void Dispose()
+    {
+    }
 
     /// <summary>A mid-grey frame (all zeros after scaling to [-1, 1]): a plausible input on which every output must stay finite.</summary>
-    public string? SmokeTest() => SmokeTest(0f);
+    public string? SmokeTest(CancellationToken cancellationToken = default) => SmokeTest(0f, cancellationToken);
 
-    public string? SmokeTest(byte grey) => SmokeTest(grey / 127.5f - 1f);
+    public string? SmokeTest(byte grey, CancellationToken cancellationToken = default) => SmokeTest(grey / 127.5f - 1f, cancellationToken);
 
-    private string? SmokeTest(float value)
+    private string? SmokeTest(float value, CancellationToken cancellationToken)
     {
+        using var run = new CancellableRun(cancellationToken);
         var length = _io.Size * _io.Size * 3;
         var data = new float[length];
         Array.Fill(data, value);
         using var input = OrtValue.CreateTensorValueFromMemory(data, _inputShape);
-        using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
+        using var outputs = run.Run(_session, _inputNames, [input], _outputNames);
         return FiniteCheck.FirstProblem(_outputNames, outputs);
     }
 }

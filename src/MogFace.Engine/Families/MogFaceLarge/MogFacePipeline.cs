@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using MogFace.Engine.Detection;
 using MogFace.Engine.Families;
 using MogFace.Engine.Imaging;
+using MogFace.Engine.Inference;
 
 namespace MogFace.Engine.Families.MogFaceLarge;
 
@@ -21,7 +22,6 @@ internal sealed class MogFacePipeline : IFacePipeline
     private const int SmokeTestSize = 64;
 
     private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
     private readonly MogFaceBinding _binding;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
@@ -61,17 +61,18 @@ internal sealed class MogFacePipeline : IFacePipeline
 
     public MogFaceTtaOptions Tta { get; init; }
 
-    public IReadOnlyList<Face> Detect(RgbPixels image, DetectionOptions options, StageClock clock)
+    public IReadOnlyList<Face> Detect(RgbPixels image, DetectionOptions options, StageClock clock, CancellationToken cancellationToken = default)
     {
         var faces = options.Tta || Tta.Enabled
-            ? DetectMultiScale(image, options, clock, out _)
-            : DetectSingleScale(image, options, clock);
+            ? DetectMultiScale(image, options, clock, out _, cancellationToken)
+            : DetectSingleScale(image, options, clock, cancellationToken);
         return faces.Select(c => (_clip ? Clip(c, image.Width, image.Height) : c).ToFace()).ToList();
     }
 
     /// <summary>The single-scale pipeline (serving or evaluation settings).</summary>
-    internal List<Candidate> DetectSingleScale(RgbPixels image, DetectionOptions options, StageClock clock)
+    internal List<Candidate> DetectSingleScale(RgbPixels image, DetectionOptions options, StageClock clock, CancellationToken cancellationToken = default)
     {
+        using var run = new CancellableRun(cancellationToken);
         var maxKept = options.MaxFaces ?? (options.Evaluation ? MogFacePostprocessing.DefaultMaxKept : _maxFaces);
         var settings = options.Evaluation
             ? MogFacePostprocessing.Official(options.Threshold ?? DetectionOptions.EvaluationThreshold, _preNmsTopK, maxKept)
@@ -83,7 +84,7 @@ internal sealed class MogFacePipeline : IFacePipeline
         var (inputWidth, inputHeight) = MogFacePreprocessing.InputSize(image.Width, image.Height, factor);
         if (inputWidth < 1 || inputHeight < 1)
             factor = 1.0; // a sliver (e.g. 5000×1) would shrink to nothing: the reference fails there, we run it at native size
-        var candidates = RunPass(image, factor, clock, (conf, loc, anchors) => MogFaceDecoder.Select(conf, loc, anchors, settings, factor));
+        var candidates = RunPass(run, image, factor, clock, (conf, loc, anchors) => MogFaceDecoder.Select(conf, loc, anchors, settings, factor));
         var start = StageClock.Now();
         var kept = settings.Suppress(candidates);
         clock.Postprocess += StageClock.Since(start);
@@ -93,10 +94,13 @@ internal sealed class MogFacePipeline : IFacePipeline
     /// <summary>
     /// The multi-scale + flip test: every pass of <see cref="MogFaceTtaPlan"/> that fits the pixel budget, while
     /// the time budget lasts (the single-scale pass always runs), each with the official per-pass settings and
-    /// its area filter, merged by box voting. <paramref name="passesRun"/> says which passes ran.
+    /// its area filter, merged by box voting. <paramref name="passesRun"/> says which passes ran. A cancelled
+    /// request starts no further pass (and the one in progress is terminated).
     /// </summary>
-    internal List<Candidate> DetectMultiScale(RgbPixels image, DetectionOptions options, StageClock clock, out List<MogFaceTtaPass> passesRun)
+    internal List<Candidate> DetectMultiScale(RgbPixels image, DetectionOptions options, StageClock clock, out List<MogFaceTtaPass> passesRun,
+        CancellationToken cancellationToken = default)
     {
+        using var run = new CancellableRun(cancellationToken);
         var maxKept = options.MaxFaces ?? (options.Evaluation ? MogFacePostprocessing.DefaultMaxKept : _maxFaces);
         var threshold = options.Threshold ?? (options.Evaluation ? DetectionOptions.EvaluationThreshold : _threshold);
         var perPass = MogFacePostprocessing.Official(threshold, _preNmsTopK, MogFacePostprocessing.DefaultMaxKept);
@@ -117,11 +121,12 @@ internal sealed class MogFacePipeline : IFacePipeline
                 if (w < 1 || h < 1 || (long)w * h > Tta.MaxPassPixels)
                     continue;
             }
+            cancellationToken.ThrowIfCancellationRequested();
             var source = image;
             if (pass.Flip)
                 source = mirrored ??= MogFacePreprocessing.Mirror(image);
             var factor = _binding.IsFixedSize ? FitFactor(image.Width, image.Height) : pass.Shrink;
-            var candidates = RunPass(source, factor, clock, (conf, loc, anchors) => MogFaceDecoder.Select(conf, loc, anchors, perPass, factor));
+            var candidates = RunPass(run, source, factor, clock, (conf, loc, anchors) => MogFaceDecoder.Select(conf, loc, anchors, perPass, factor));
             var start = StageClock.Now();
             foreach (var c in perPass.Suppress(candidates))
             {
@@ -141,7 +146,7 @@ internal sealed class MogFacePipeline : IFacePipeline
     private delegate List<Candidate> Decoder(ReadOnlySpan<float> conf, ReadOnlySpan<float> loc, MogFaceAnchors anchors);
 
     /// <summary>Preprocesses, runs the network on pooled buffers and decodes, timing each stage.</summary>
-    private List<Candidate> RunPass(RgbPixels image, double factor, StageClock clock, Decoder decode)
+    private List<Candidate> RunPass(CancellableRun run, RgbPixels image, double factor, StageClock clock, Decoder decode)
     {
         var start = StageClock.Now();
         var (width, height) = MogFacePreprocessing.InputSize(image.Width, image.Height, factor);
@@ -157,7 +162,8 @@ internal sealed class MogFacePipeline : IFacePipeline
             clock.Preprocess += StageClock.Since(start);
 
             start = StageClock.Now();
-            Run(input.AsMemory(0, inputLength), planeWidth, planeHeight, conf.AsMemory(0, anchors.Count), loc.AsMemory(0, 4 * anchors.Count));
+            clock.NetworkRuns++;
+            Run(run, input.AsMemory(0, inputLength), planeWidth, planeHeight, conf.AsMemory(0, anchors.Count), loc.AsMemory(0, 4 * anchors.Count));
             clock.Inference += StageClock.Since(start);
 
             start = StageClock.Now();
@@ -174,7 +180,7 @@ internal sealed class MogFacePipeline : IFacePipeline
     }
 
     /// <summary>One network run into pre-allocated outputs; the OrtValues are disposed (unpinned) before the buffers go back.</summary>
-    private void Run(Memory<float> input, int width, int height, Memory<float> conf, Memory<float> loc)
+    private void Run(CancellableRun run, Memory<float> input, int width, int height, Memory<float> conf, Memory<float> loc)
     {
         var n = conf.Length;
         using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, [1, 3, height, width]);
@@ -182,7 +188,7 @@ internal sealed class MogFacePipeline : IFacePipeline
         using var locValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, loc, [1, n, 4]);
         try
         {
-            _session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [confValue, locValue]);
+            run.Run(_session, _inputNames, [inputValue], _outputNames, [confValue, locValue]);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -209,12 +215,13 @@ internal sealed class MogFacePipeline : IFacePipeline
     };
 
     /// <summary>All zeros = the normalised mean colour: a plausible input on which every output must stay finite.</summary>
-    public string? SmokeTest() => SmokeTest(null);
+    public string? SmokeTest(CancellationToken cancellationToken = default) => SmokeTest(null, cancellationToken);
 
-    public string? SmokeTest(byte grey) => SmokeTest((int?)grey);
+    public string? SmokeTest(byte grey, CancellationToken cancellationToken = default) => SmokeTest((int?)grey, cancellationToken);
 
-    private string? SmokeTest(int? grey)
+    private string? SmokeTest(int? grey, CancellationToken cancellationToken)
     {
+        using var run = new CancellableRun(cancellationToken);
         int width = _binding.FixedWidth ?? SmokeTestSize, height = _binding.FixedHeight ?? SmokeTestSize;
         var n = MogFaceAnchors.CountFor(height, width);
         var input = new float[3 * width * height];
@@ -224,7 +231,7 @@ internal sealed class MogFacePipeline : IFacePipeline
         var loc = new float[4 * n];
         try
         {
-            Run(input, width, height, conf, loc);
+            Run(run, input, width, height, conf, loc);
         }
         catch (ModelFormatException ex)
         {
@@ -239,5 +246,7 @@ internal sealed class MogFacePipeline : IFacePipeline
         return null;
     }
 
-    public void Dispose() => _runOptions.Dispose();
+    public void Dispose()
+    {
+    }
 }

@@ -24,7 +24,6 @@ internal sealed class YuNetPipeline : IFacePipeline
     private static readonly PlaneChannel[] Bgr = [new(2, 0, 1), new(1, 0, 1), new(0, 0, 1)];
 
     private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
     private readonly YuNetBinding _binding;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
@@ -52,8 +51,9 @@ internal sealed class YuNetPipeline : IFacePipeline
 
     public string Family => YuNetFamily.FamilyName;
 
-    public IReadOnlyList<Face> Detect(RgbPixels image, DetectionOptions options, StageClock clock)
+    public IReadOnlyList<Face> Detect(RgbPixels image, DetectionOptions options, StageClock clock, CancellationToken cancellationToken = default)
     {
+        using var run = new CancellableRun(cancellationToken);
         var start = StageClock.Now();
         var size = YuNetInputSize.For(image.Width, image.Height, options.MaxSide ?? _maxSide, _binding);
         var length = 3 * size.PlaneWidth * size.PlaneHeight;
@@ -66,7 +66,8 @@ internal sealed class YuNetPipeline : IFacePipeline
             start = StageClock.Now();
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, length),
                 [1, 3, size.PlaneHeight, size.PlaneWidth]);
-            using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
+            clock.NetworkRuns++;
+            using var outputs = run.Run(_session, _inputNames, [input], _outputNames);
             clock.Inference += StageClock.Since(start);
 
             start = StageClock.Now();
@@ -107,18 +108,21 @@ internal sealed class YuNetPipeline : IFacePipeline
     }
 
     /// <summary>A black frame: a plausible input on which every output must stay finite.</summary>
-    public string? SmokeTest() => SmokeTest(0);
+    public string? SmokeTest(CancellationToken cancellationToken = default) => SmokeTest(0, cancellationToken);
 
     /// <summary>A uniform frame of <paramref name="grey"/> (YuNet takes BGR 0–255 as is, no normalisation).</summary>
-    public string? SmokeTest(byte grey)
+    public string? SmokeTest(byte grey, CancellationToken cancellationToken = default)
     {
+        using var run = new CancellableRun(cancellationToken);
         int width = _binding.FixedWidth ?? SmokeTestSize, height = _binding.FixedHeight ?? SmokeTestSize;
         var data = new float[3 * width * height];
         Array.Fill(data, grey);
         using var input = OrtValue.CreateTensorValueFromMemory(data, [1, 3, height, width]);
-        using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
+        using var outputs = run.Run(_session, _inputNames, [input], _outputNames);
         return FiniteCheck.FirstProblem(_outputNames, outputs);
     }
 
-    public void Dispose() => _runOptions.Dispose();
+    public void Dispose()
+    {
+    }
 }

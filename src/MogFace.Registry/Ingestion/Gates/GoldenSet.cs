@@ -30,14 +30,14 @@ internal static class GoldenSet
     public static IReadOnlyList<AnnotatedImage> Images => LazyImages.Value;
 
     /// <summary>The model's AP on the golden set (images decoded each time: ingestion is rare, 30 MB of pixels are not kept).</summary>
-    public static EvaluationResult Evaluate(FaceModel model)
+    public static EvaluationResult Evaluate(FaceModel model, CancellationToken cancellationToken = default)
     {
         var ap = new AveragePrecision(MatchIoU);
         var options = new DetectionOptions { Evaluation = true };
         foreach (var item in Images)
         {
             using var image = ImageIntake.Decode(Read(Prefix + item.RelativePath), ImageLimits.Default);
-            ap.Add(item.Faces, model.DetectFaces(RgbPixels.From(image), options, new StageClock()));
+            ap.Add(item.Faces, model.DetectFaces(RgbPixels.From(image), options, new StageClock(), cancellationToken));
         }
         return ap.Compute();
     }
