@@ -1,7 +1,7 @@
 using MogFace.Engine.Inference;
 using MogFace.Tests.Shared;
 
-namespace MogFace.Engine.Tests.Detection;
+namespace MogFace.Engine.Tests.Inference;
 
 /// <summary>
 /// Issue 12, case 7: tensors kept outside the .onnx are found wherever the graph puts them (an initializer, a

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using MogFace.Engine.Inference;
 using MogFace.Tests.Shared;
 
-namespace MogFace.Engine.Tests.Sessions;
+namespace MogFace.Engine.Tests.Inference;
 
 /// <summary>
 /// A CPU-only install must not try CUDA (ONNX Runtime would log an error and the factory a warning on every model
@@ -40,7 +40,7 @@ public sealed class CudaProviderLibraryTests : IDisposable
     [Fact]
     public void The_tests_run_on_the_cpu_package()
     {
-        // MogFace.Core.Tests references Microsoft.ML.OnnxRuntime (CPU), as the server does by default.
+        // MogFace.Engine.Tests references Microsoft.ML.OnnxRuntime (CPU), as the server does by default.
         Assert.False(CudaProviderLibrary.IsInstalled);
     }
 
