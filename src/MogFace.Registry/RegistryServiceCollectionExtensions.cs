@@ -22,7 +22,7 @@ public static class RegistryServiceCollectionExtensions
     /// Registers the detection engine and the model lifecycle: <see cref="MogFaceOptions"/> bound from the
     /// <c>MogFace</c> section, the Blob Storage client from <c>AzureWebJobsStorage</c>, the registry,
     /// <see cref="IWeightsIngestion"/>, <see cref="IModelAdmin"/>, <see cref="IModelProvider"/> (the model
-    /// host), the model watcher as a hosted service, <see cref="MogFaceMetrics"/>, <see cref="ServiceStats"/> and
+    /// host), the model reconciler as a hosted service, <see cref="MogFaceMetrics"/>, <see cref="ServiceStats"/> and
     /// <see cref="TimeProvider.System"/>. Everything is added with TryAdd: register your own
     /// <see cref="BlobServiceClient"/> or <see cref="TimeProvider"/> first to replace them.
     /// </summary>
@@ -74,15 +74,21 @@ public static class RegistryServiceCollectionExtensions
                 ? directory
                 : Path.Combine(Path.GetTempPath(), "mogface-models"),
             sp.GetRequiredService<ILogger<ModelCache>>()));
-        services.TryAddSingleton(sp => new ModelHost(
+        services.TryAddSingleton(sp => new ServedModels(
             InstanceIdentity.Resolve(sp.GetRequiredService<IOptions<MogFaceOptions>>().Value),
             sp.GetRequiredService<MogFaceMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ModelHost>>()));
-        services.TryAddSingleton<IModelProvider>(sp => sp.GetRequiredService<ModelHost>());
+            sp.GetRequiredService<ILogger<ServedModels>>()));
+        services.TryAddSingleton<IModelProvider>(sp => sp.GetRequiredService<ServedModels>());
         services.TryAddSingleton<PointerHealth>();
-        services.TryAddSingleton<ModelWatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<ModelWatcher>());
+        // The instance side, one job each: poll the pointer, load versions, write heartbeats; the reconciler runs them.
+        services.TryAddSingleton<InstanceStatus>();
+        services.TryAddSingleton<PollSchedule>();
+        services.TryAddSingleton<PointerPoller>();
+        services.TryAddSingleton<ModelLoader>();
+        services.TryAddSingleton<HeartbeatWriter>();
+        services.TryAddSingleton<ModelReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelReconciler>());
         services.TryAddSingleton<IReadiness, InstanceReadiness>();
         services.TryAddSingleton<IWeightsIngestion, WeightsIngestion>();
         services.TryAddSingleton<IngestionRetry>();

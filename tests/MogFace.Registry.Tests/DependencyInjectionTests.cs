@@ -36,7 +36,7 @@ public sealed class DependencyInjectionTests
         var provider = services.GetRequiredService<IModelProvider>();
         Assert.Equal("replica-7", provider.InstanceId);
         Assert.False(provider.IsReady);
-        Assert.Equal([typeof(ModelWatcher), typeof(AsyncUploads)], services.GetServices<IHostedService>().Select(s => s.GetType()));
+        Assert.Equal([typeof(ModelReconciler), typeof(AsyncUploads)], services.GetServices<IHostedService>().Select(s => s.GetType()));
         Assert.NotNull(services.GetRequiredService<IWeightsIngestion>());
         Assert.NotNull(services.GetRequiredService<IModelAdmin>());
         Assert.NotNull(services.GetRequiredService<MogFaceMetrics>());

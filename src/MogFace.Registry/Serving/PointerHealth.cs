@@ -4,7 +4,7 @@ namespace MogFace.Registry.Serving;
 
 /// <summary>
 /// What this instance's last poll made of <c>models/pointer.json</c>: null when it read (or was not asked),
-/// else why the pointer is unreadable. Written by the watcher, shown by health, so a broken pointer is visible
+/// else why the pointer is unreadable. Written by the pointer poller, shown by health, so a broken pointer is visible
 /// while the instance keeps serving its last good models.
 /// </summary>
 public sealed class PointerHealth

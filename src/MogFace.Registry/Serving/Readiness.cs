@@ -23,12 +23,12 @@ public sealed record ReadinessReport(bool Ready, string Status, string? ModelVer
 /// An unready replica gets no traffic on Container Apps, and that includes the Event Grid webhook and the admin
 /// upload that would register the first model, so a fresh deployment would never become ready otherwise.
 /// </summary>
-internal sealed class InstanceReadiness(ModelHost host, ModelWatcher watcher, IOptions<MogFaceOptions> options, TimeProvider time) : IReadiness
+internal sealed class InstanceReadiness(ServedModels served, InstanceStatus status, IOptions<MogFaceOptions> options, TimeProvider time) : IReadiness
 {
     public ReadinessReport Check()
     {
-        var contact = watcher.LastRegistryContact;
-        var serving = host.Current.ActiveVersion;
+        var contact = status.LastRegistryContact;
+        var serving = served.Current.ActiveVersion;
         var staleAfter = options.Value.RegistryStaleAfter;
         if (contact is null)
             return NotReady("registry-unreachable", serving, contact, "The model registry has not answered this instance yet.");
@@ -37,12 +37,12 @@ internal sealed class InstanceReadiness(ModelHost host, ModelWatcher watcher, IO
             return NotReady("registry-unreachable", serving, contact,
                 $"The model registry last answered {age.TotalSeconds:0} s ago (limit {staleAfter.TotalSeconds:0} s, MogFace__RegistryStaleAfter).");
         if (serving is not null)
-            return new ReadinessReport(true, "ready", serving, host.InstanceId, contact, null);
-        if (watcher.PointerActive is not { } wanted)
-            return new ReadinessReport(true, "empty", null, host.InstanceId, contact, "No model is registered yet; ready to ingest the first one.");
+            return new ReadinessReport(true, "ready", serving, served.InstanceId, contact, null);
+        if (status.PointerActive is not { } wanted)
+            return new ReadinessReport(true, "empty", null, served.InstanceId, contact, "No model is registered yet; ready to ingest the first one.");
         return NotReady("loading", null, contact, $"Loading {wanted}; no model is loaded on this instance yet.");
     }
 
     private ReadinessReport NotReady(string status, string? serving, DateTimeOffset? contact, string detail) =>
-        new(false, status, serving, host.InstanceId, contact, detail);
+        new(false, status, serving, served.InstanceId, contact, detail);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MogFace.Engine.Json;
+using MogFace.Engine.Text;
 
 namespace MogFace.Registry.Storage;
 
@@ -20,7 +21,7 @@ internal static class PointerParser
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
         {
-            error = $"not a pointer document: {FirstLine(ex.Message)}";
+            error = $"not a pointer document: {ExceptionText.FirstLine(ex.Message)}";
             return null;
         }
         error = document is null ? "it holds JSON null" : Problem(document);
@@ -40,11 +41,5 @@ internal static class PointerParser
         if (pointer.Plan is { } plan && (string.IsNullOrWhiteSpace(plan.Version) || plan.Steps is not { Count: > 0 } || plan.Decisions is null))
             return "\"plan\" needs a version, steps and decisions";
         return null;
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
     }
 }

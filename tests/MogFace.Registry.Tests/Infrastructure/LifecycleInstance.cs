@@ -13,7 +13,7 @@ using MogFace.Registry.Telemetry;
 namespace MogFace.Registry.Tests.Infrastructure;
 
 /// <summary>
-/// One simulated service instance (its own watcher, model host and cache), wired exactly as the hosts wire
+/// One simulated service instance (its own reconciler, model host and cache), wired exactly as the hosts wire
 /// it: <c>AddMogFaceRegistry(configuration)</c>, with the test's Blob client and clock registered first.
 /// Several of them on the same containers behave like a scaled-out deployment.
 /// </summary>
@@ -30,9 +30,9 @@ internal sealed class LifecycleInstance : IAsyncDisposable
 
     public string CacheDirectory { get; }
     public IServiceProvider Services => _services;
-    public ModelHost Host => _services.GetRequiredService<ModelHost>();
+    public ServedModels Host => _services.GetRequiredService<ServedModels>();
     public IModelProvider Provider => _services.GetRequiredService<IModelProvider>();
-    public ModelWatcher Watcher => _services.GetRequiredService<ModelWatcher>();
+    public ModelReconciler Reconciler => _services.GetRequiredService<ModelReconciler>();
     public IWeightsIngestion Ingestion => _services.GetRequiredService<IWeightsIngestion>();
     public IModelAdmin Admin => _services.GetRequiredService<IModelAdmin>();
     public ModelRegistry Registry => _services.GetRequiredService<ModelRegistry>();

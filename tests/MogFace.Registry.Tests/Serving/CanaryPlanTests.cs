@@ -18,7 +18,7 @@ using SixLabors.ImageSharp.Processing;
 namespace MogFace.Registry.Tests.Serving;
 
 /// <summary>
-/// Issue 15 item 5: a canary plan driven end to end on real Azurite by two instances (each its own watcher,
+/// Issue 15 item 5: a canary plan driven end to end on real Azurite by two instances (each its own reconciler,
 /// host, heartbeats and decider) on one fake clock. Requests go through the real detect handler; the deciders
 /// read only what the heartbeats carry. A healthy canary climbs 5 → 25 → 50 % and is promoted by itself; a canary
 /// whose model throws on a share of images is rolled back by itself; every request gets an answer in both.
@@ -200,8 +200,8 @@ public sealed class CanaryPlanTests(AzuriteFixture azurite) : IAsyncLifetime
     /// <summary>One poll on every instance (the fake clock moves past the longest jittered interval once, for all).</summary>
     private async Task PollAllAsync()
     {
-        await Task.WhenAll(_instances.Select(i => i.Watcher.WhenParkedAsync().WaitAsync(WatcherSteps.Timeout)));
-        var polls = _instances.Select(i => i.Watcher.NextPollAsync()).ToArray();
+        await Task.WhenAll(_instances.Select(i => i.Reconciler.WhenParkedAsync().WaitAsync(ReconcilerSteps.Timeout)));
+        var polls = _instances.Select(i => i.Reconciler.NextPollAsync()).ToArray();
         _time.Advance(Poll * 1.21);
         await Task.WhenAll(polls);
     }
@@ -211,7 +211,7 @@ public sealed class CanaryPlanTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         if (_instances.Any(i => !Serves(i.Host.Current, active, canary)))
             await PollAllAsync();
-        await Task.WhenAll(_instances.Select(i => i.Host.WaitForAsync(set => Serves(set, active, canary), CancellationToken.None).WaitAsync(WatcherSteps.Timeout)));
+        await Task.WhenAll(_instances.Select(i => i.Host.WaitForAsync(set => Serves(set, active, canary), CancellationToken.None).WaitAsync(ReconcilerSteps.Timeout)));
     }
 
     private static bool Serves(ModelSet set, string active, CanarySplit? canary) =>

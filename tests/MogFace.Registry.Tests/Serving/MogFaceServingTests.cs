@@ -8,7 +8,7 @@ using MogFace.Registry.Telemetry;
 
 namespace MogFace.Registry.Tests.Serving;
 
-/// <summary>A MogFace-format model through the service's own path: upload → version → watcher → lease → detect.</summary>
+/// <summary>A MogFace-format model through the service's own path: upload → version → reconciler → lease → detect.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class MogFaceServingTests(AzuriteFixture azurite) : IAsyncLifetime
 {

@@ -46,7 +46,7 @@ public sealed class PermanentLoadFailureTests(AzuriteFixture azurite, ITestOutpu
         await _instance.Host.ServesAsync(v1);
         var failures = new List<(long Value, bool Permanent)>();
         using var listener = SwapFailureListener(failures);
-        var failed = _instance.Watcher.HeartbeatAsync(h => h.PermanentFailure is not null);
+        var failed = _instance.Reconciler.HeartbeatAsync(h => h.PermanentFailure is not null);
 
         await _uploader.Admin.ActivateAsync(v2, "test: activate the rotten version", CancellationToken.None);
 
@@ -56,7 +56,7 @@ public sealed class PermanentLoadFailureTests(AzuriteFixture azurite, ITestOutpu
         Assert.Equal(3, downloads); // v1, then v2 twice: a corrupt download is fetched once more before it counts as permanent
         // Polls go on (every 250 ms); a retry would come after 0.1, 0.2, 0.4… s. Five polls later nothing was retried.
         for (var i = 0; i < 5; i++)
-            await _instance.Watcher.NextPollAsync();
+            await _instance.Reconciler.NextPollAsync();
         Assert.Equal(downloads, _instance.Cache.Downloads);
         using (var lease = _instance.Provider.TryAcquire(null))
             Assert.Equal(v1, lease!.Model.Version); // still serving the last good version

@@ -68,7 +68,7 @@ public sealed class SwapUnderLoadTests(AzuriteFixture azurite, ITestOutputHelper
 
         using var stop = new CancellationTokenSource();
         // Request threads of their own (as a server's request threads): blocking loops on the thread pool would
-        // starve the watcher's async continuations on a 2-core machine and measure the test, not the swap.
+        // starve the reconciler's async continuations on a 2-core machine and measure the test, not the swap.
         var loops = Enumerable.Range(0, Loops)
             .Select(i => Task.Factory.StartNew(() => RequestLoop(i, stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
             .ToArray();
@@ -210,7 +210,7 @@ public sealed class SwapUnderLoadTests(AzuriteFixture azurite, ITestOutputHelper
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _reached, reached);
         Volatile.Write(ref _target, Interlocked.Read(ref _completed) + count);
-        return reached.Task.WaitAsync(WatcherSteps.Timeout);
+        return reached.Task.WaitAsync(ReconcilerSteps.Timeout);
     }
 
     private void RequestLoop(int loop, CancellationToken stop)

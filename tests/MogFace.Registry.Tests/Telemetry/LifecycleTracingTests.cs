@@ -26,7 +26,7 @@ public sealed class LifecycleTracingTests(AzuriteFixture azurite, Xunit.Abstract
         {
             await instance.StartAsync();
             var version = await instance.IngestAcceptedAsync($"traced-{suffix}.onnx", TestWeights.Back);
-            await instance.Watcher.PollNowAsync(time, Poll);
+            await instance.Reconciler.PollNowAsync(time, Poll);
             await instance.Host.ServesAsync(version);
             tracing.ForceFlush();
 

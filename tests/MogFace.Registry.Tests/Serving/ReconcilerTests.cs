@@ -10,9 +10,9 @@ using MogFace.Registry.Storage;
 
 namespace MogFace.Registry.Tests.Serving;
 
-/// <summary>Polling, readiness, retries and supersession of the model watcher, on a fake clock.</summary>
+/// <summary>Polling, readiness, retries and supersession of the model reconciler, on a fake clock.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public sealed class ReconcilerTests(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(10);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -39,23 +39,23 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
     public async Task Polls_every_interval_with_at_most_20_percent_jitter()
     {
         var instance = NewInstance();
-        var first = instance.Watcher.NextPollAsync();
+        var first = instance.Reconciler.NextPollAsync();
         await instance.StartAsync();
         Assert.True(await first); // at start-up, without waiting for the interval
 
         for (var cycle = 0; cycle < 5; cycle++)
         {
-            await instance.Watcher.WhenParkedAsync().WaitAsync(WatcherSteps.Timeout);
-            var polls = instance.Watcher.Polls;
-            var next = instance.Watcher.NextPollAsync();
+            await instance.Reconciler.WhenParkedAsync().WaitAsync(ReconcilerSteps.Timeout);
+            var polls = instance.Reconciler.Polls;
+            var next = instance.Reconciler.NextPollAsync();
             _time.Advance(Poll * 0.79);
             Assert.False(next.IsCompleted);
-            Assert.Equal(polls, instance.Watcher.Polls); // the timer has not fired before 80 % of the interval
+            Assert.Equal(polls, instance.Reconciler.Polls); // the timer has not fired before 80 % of the interval
             _time.Advance(Poll * 0.42);
             Assert.True(await next); // …and always has by 120 %
-            Assert.Equal(polls + 1, instance.Watcher.Polls);
+            Assert.Equal(polls + 1, instance.Reconciler.Polls);
         }
-        Assert.InRange(instance.Watcher.NextDelay().TotalSeconds, 8, 12);
+        Assert.InRange(instance.Reconciler.NextDelay().TotalSeconds, 8, 12);
     }
 
     [Fact]
@@ -63,13 +63,13 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
     {
         var instance = NewInstance();
         await instance.StartAsync();
-        await instance.Watcher.WhenParkedAsync().WaitAsync(WatcherSteps.Timeout);
+        await instance.Reconciler.WhenParkedAsync().WaitAsync(ReconcilerSteps.Timeout);
         Assert.False(instance.Provider.IsReady); // empty registry: nothing to serve, health says 503
         Assert.Null(instance.Provider.TryAcquire(null));
 
         var v1 = await instance.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
-        var written = instance.Watcher.HeartbeatAsync(h => h.Active == v1);
-        await instance.Watcher.PollNowAsync(_time, Poll);
+        var written = instance.Reconciler.HeartbeatAsync(h => h.Active == v1);
+        await instance.Reconciler.PollNowAsync(_time, Poll);
         await instance.Host.ServesAsync(v1);
 
         Assert.True(instance.Provider.IsReady);
@@ -96,7 +96,7 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
         Assert.False(restarted.Provider.IsReady);
         var ready = restarted.Host.WaitForAsync(s => s.Active is not null, CancellationToken.None);
         await restarted.StartAsync();
-        await ready.WaitAsync(WatcherSteps.Timeout);
+        await ready.WaitAsync(ReconcilerSteps.Timeout);
 
         // Its first model is the current pointer's, never the one it served before the restart.
         Assert.Equal(v2, restarted.Host.Current.ActiveVersion);
@@ -120,9 +120,9 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
         // A registered version whose stored bytes do not match its sha256 (corrupted in storage).
         var broken = await RegisterBrokenVersionAsync(instance.Registry, "broken-000000000000");
         await instance.Admin.ActivateAsync(broken, "test", CancellationToken.None);
-        var failure = instance.Watcher.NextApplyFailureAsync();
-        var degradedHeartbeat = instance.Watcher.HeartbeatAsync(h => h.LastError is not null);
-        await instance.Watcher.PollNowAsync(_time, Poll);
+        var failure = instance.Reconciler.NextApplyFailureAsync();
+        var degradedHeartbeat = instance.Reconciler.HeartbeatAsync(h => h.LastError is not null);
+        await instance.Reconciler.PollNowAsync(_time, Poll);
         // Downloaded twice, never right: permanent (PermanentLoadFailureTests), not retried.
         Assert.IsType<ModelIntegrityException>(Assert.IsType<PermanentLoadException>(await failure).InnerException);
         Assert.Equal(v1, instance.Host.Current.ActiveVersion); // still serving
@@ -134,9 +134,9 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
 
         // The next pointer wins at the next poll, without waiting out the backoff of the broken one.
         var v2 = await instance.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
-        await instance.Watcher.PollNowAsync(_time, Poll);
+        await instance.Reconciler.PollNowAsync(_time, Poll);
         await instance.Host.ServesAsync(v2);
-        Assert.Equal(1, instance.Watcher.ApplyFailures);
+        Assert.Equal(1, instance.Reconciler.ApplyFailures);
         Assert.Equal(1, instance.Host.ModelsDisposed);
     }
 
@@ -153,7 +153,7 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
         try
         {
             for (var i = 0; i < 2; i++)
-                Assert.False(await instance.Watcher.PollNowAsync(_time, Poll)); // the poll fails…
+                Assert.False(await instance.Reconciler.PollNowAsync(_time, Poll)); // the poll fails…
             using var lease = instance.Provider.TryAcquire(null); // …and requests are still answered
             Assert.Equal(v1, lease!.Model.Version);
             Assert.NotEmpty(lease.Model.DetectFaces(ProbeImage.Pixels, DetectionOptions.Default, new StageClock()));
@@ -164,8 +164,8 @@ public sealed class WatcherTests(AzuriteFixture azurite, Xunit.Abstractions.ITes
             await azurite.StartAsync();
         }
 
-        var recovered = instance.Watcher.HeartbeatAsync(h => h.Active == v2 && h.LastError is null);
-        Assert.True(await instance.Watcher.PollNowAsync(_time, Poll));
+        var recovered = instance.Reconciler.HeartbeatAsync(h => h.Active == v2 && h.LastError is null);
+        Assert.True(await instance.Reconciler.PollNowAsync(_time, Poll));
         await instance.Host.ServesAsync(v2);
         var heartbeat = await recovered;
         Assert.Equal("ready", heartbeat.State);

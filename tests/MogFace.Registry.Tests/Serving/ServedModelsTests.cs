@@ -11,13 +11,13 @@ using MogFace.Registry.Telemetry;
 namespace MogFace.Registry.Tests.Serving;
 
 /// <summary>Leases and atomic swaps, without storage: the session goes exactly when its last request does.</summary>
-public sealed class ModelHostTests : IDisposable
+public sealed class ServedModelsTests : IDisposable
 {
     private static readonly SessionFactory Sessions = new(new InferenceOptions { ExecutionProvider = ExecutionProviderPreference.Cpu, IntraOpThreads = 1 });
     private readonly MogFaceMetrics _metrics = new();
-    private readonly ModelHost _host;
+    private readonly ServedModels _host;
 
-    public ModelHostTests() => _host = new ModelHost("unit", _metrics, TimeProvider.System, NullLogger<ModelHost>.Instance);
+    public ServedModelsTests() => _host = new ServedModels("unit", _metrics, TimeProvider.System, NullLogger<ServedModels>.Instance);
 
     private static FaceModel Load(byte[] bytes, string version) => FaceModel.Load(Sessions, bytes, null, version, cpuOnly: true);
 

@@ -12,7 +12,7 @@ namespace MogFace.Registry.Serving;
 /// never a mixture and never nothing (triton#2076 unloaded first and loaded after). Leases keep retired models
 /// alive until their requests end; then the session is disposed, without sleeps or timers.
 /// </summary>
-internal sealed class ModelHost : IModelProvider, IDisposable
+internal sealed class ServedModels : IModelProvider, IDisposable
 {
     private readonly object _swapGate = new();
     private readonly MogFaceMetrics _metrics;
@@ -22,7 +22,7 @@ internal sealed class ModelHost : IModelProvider, IDisposable
     private long _adopted, _disposed;
     private int _hostDisposed;
 
-    public ModelHost(string instanceId, MogFaceMetrics metrics, TimeProvider time, ILogger<ModelHost> logger)
+    public ServedModels(string instanceId, MogFaceMetrics metrics, TimeProvider time, ILogger<ServedModels> logger)
     {
         InstanceId = instanceId;
         _metrics = metrics;

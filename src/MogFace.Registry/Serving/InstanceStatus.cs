@@ -1,0 +1,89 @@
+namespace MogFace.Registry.Serving;
+
+/// <summary>
+/// What this instance's lifecycle knows about itself: the pointer poller and the reconciler write it, the heartbeat
+/// writer and readiness read it. One lock, so a heartbeat never mixes two moments.
+/// </summary>
+internal sealed class InstanceStatus
+{
+    private readonly object _gate = new();
+    private DateTimeOffset? _lastRegistryContact;
+    private string? _pointerActive, _pollError, _applyError, _permanentFailure;
+    private long _polls, _applyFailures;
+    private bool _stopped;
+
+    /// <summary>When the registry last answered a poll (null before the first answer).</summary>
+    public DateTimeOffset? LastRegistryContact { get { lock (_gate) return _lastRegistryContact; } }
+
+    /// <summary>The active version of the newest pointer read (null while the registry has none).</summary>
+    public string? PointerActive { get { lock (_gate) return _pointerActive; } }
+
+    /// <summary>Completed pointer polls (successful or not).</summary>
+    public long Polls { get { lock (_gate) return _polls; } }
+
+    /// <summary>Failed attempts to apply a pointer.</summary>
+    public long ApplyFailures { get { lock (_gate) return _applyFailures; } }
+
+    public string? PermanentFailure { get { lock (_gate) return _permanentFailure; } }
+
+    public bool Stopped { get { lock (_gate) return _stopped; } }
+
+    /// <summary>The error a heartbeat reports: applying first (it is what keeps a version from serving), then polling.</summary>
+    public string? Error { get { lock (_gate) return _applyError ?? _pollError; } }
+
+    public void PollAnswered(DateTimeOffset at)
+    {
+        lock (_gate)
+            _lastRegistryContact = at;
+    }
+
+    /// <summary>Ends a poll; returns the error the previous poll had (null when it was fine).</summary>
+    public string? PollEnded(string? error)
+    {
+        lock (_gate)
+        {
+            _polls++;
+            var previous = _pollError;
+            _pollError = error;
+            return previous;
+        }
+    }
+
+    public void PointerRead(string? active)
+    {
+        lock (_gate)
+            _pointerActive = active;
+    }
+
+    public void ApplyFailed(string error, string? permanentFailure)
+    {
+        lock (_gate)
+        {
+            _applyFailures++;
+            _applyError = error;
+            if (permanentFailure is not null)
+                _permanentFailure = permanentFailure;
+        }
+    }
+
+    public void GaveUp(string permanentFailure)
+    {
+        lock (_gate)
+            _permanentFailure = permanentFailure;
+    }
+
+    public void Applied()
+    {
+        lock (_gate)
+        {
+            _applyError = null;
+            _permanentFailure = null;
+        }
+    }
+
+    public void Stop()
+    {
+        lock (_gate)
+            _stopped = true;
+    }
+}

@@ -1,0 +1,48 @@
+using Azure.Storage.Blobs;
+
+namespace MogFace.Registry.Storage;
+
+/// <summary>The records around versions: rejections, heartbeats, asynchronous uploads.</summary>
+internal sealed partial class ModelRegistry
+{
+
+    public Task WriteRejectionAsync(RejectionRecord rejection, string blobName, CancellationToken cancellationToken) =>
+        WriteAsync(RejectionBlob(blobName, rejection.Sha256, rejection.Size), rejection, cancellationToken);
+
+    /// <summary>Deletes every rejection record of <paramref name="blobName"/> (a good upload of that name).</summary>
+    public async Task DeleteRejectionsAsync(string blobName, CancellationToken cancellationToken)
+    {
+        foreach (var blob in await CollectAsync(RejectionPrefix(blobName), cancellationToken))
+            await Models.GetBlobClient(blob).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The newest rejection record of <paramref name="blobName"/>, or null.</summary>
+    public async Task<RejectionRecord?> GetRejectionAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var records = await ReadAllAsync<RejectionRecord>(await CollectAsync(RejectionPrefix(blobName), cancellationToken), cancellationToken);
+        return records.MaxBy(r => r.At);
+    }
+
+    public async Task<IReadOnlyList<RejectionRecord>> ListRejectionsAsync(CancellationToken cancellationToken)
+    {
+        var records = await ReadAllAsync<RejectionRecord>(await CollectAsync("rejected/", cancellationToken), cancellationToken);
+        return records.OrderByDescending(r => r.At).ToList();
+    }
+
+    public Task WriteHeartbeatAsync(InstanceHeartbeat heartbeat, CancellationToken cancellationToken) =>
+        WriteAsync(HeartbeatBlob(heartbeat.InstanceId), heartbeat, cancellationToken);
+
+    public async Task<IReadOnlyList<InstanceHeartbeat>> ListHeartbeatsAsync(CancellationToken cancellationToken)
+    {
+        var records = await ReadAllAsync<InstanceHeartbeat>(await CollectAsync("instances/", cancellationToken), cancellationToken);
+        return records.OrderBy(r => r.InstanceId, StringComparer.Ordinal).ToList();
+    }
+
+    // ---------------------------------------------------------------- asynchronous uploads
+
+    public Task WriteUploadAsync(UploadStatus status, CancellationToken cancellationToken) =>
+        WriteAsync(UploadBlob(status.Id), status, cancellationToken);
+
+    public async Task<UploadStatus?> GetUploadAsync(string id, CancellationToken cancellationToken) =>
+        await ReadAsync<UploadStatus>(UploadBlob(id), cancellationToken);
+}
