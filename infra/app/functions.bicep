@@ -241,6 +241,11 @@ var appSettings = [
     name: 'MogFace__RegistryStaleAfter'
     value: '00:02:00'
   }
+  {
+    // An instance whose last heartbeat is older than this leaves GET /api/models and its heartbeat blob is deleted.
+    name: 'MogFace__HeartbeatTtl'
+    value: '01:00:00'
+  }
   // Canary plans (docs/hot-swap.md): a step's default dwell, how far the canary may fall behind the stable
   // version before it is rolled back, the requests needed to judge, and the window heartbeats report over.
   {

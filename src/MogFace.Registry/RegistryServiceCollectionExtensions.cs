@@ -35,6 +35,7 @@ public static class RegistryServiceCollectionExtensions
             .Bind(configuration.GetSection(MogFaceOptions.Section))
             .Validate(o => o.PollInterval > TimeSpan.Zero, "MogFace:PollInterval must be positive.")
             .Validate(o => o.RegistryStaleAfter > TimeSpan.Zero, "MogFace:RegistryStaleAfter must be positive.")
+            .Validate(o => o.HeartbeatTtl > TimeSpan.Zero, "MogFace:HeartbeatTtl must be positive.")
             .Validate(o => o.MaxConcurrentRequests >= 0 && o.MaxQueuedRequests >= 0 && o.MaxBatchBytes > 0,
                 "MogFace:MaxConcurrentRequests and MogFace:MaxQueuedRequests must be >= 0 and MogFace:MaxBatchBytes positive.")
             .Validate(o => o.LargeImagePixels > 0 && o.DecodeBudgetPixels >= 0,

@@ -93,6 +93,12 @@ public sealed class MogFaceOptions
     /// </summary>
     public TimeSpan RegistryStaleAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long an instance's last heartbeat is kept (default 1 h): past it the instance has stopped or died, leaves
+    /// <c>GET /api/models</c> and its heartbeat blob is deleted, so scaled-in replicas do not pile up.
+    /// </summary>
+    public TimeSpan HeartbeatTtl { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long a canary plan serves each step before the decider may advance it (default 5 min; a plan may set its own).</summary>
     public TimeSpan CanaryDwell { get; set; } = TimeSpan.FromMinutes(5);
 

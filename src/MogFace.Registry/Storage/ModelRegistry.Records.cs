@@ -1,4 +1,6 @@
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+using MogFace.Registry.Configuration;
 
 namespace MogFace.Registry.Storage;
 
@@ -32,10 +34,26 @@ internal sealed partial class ModelRegistry
     public Task WriteHeartbeatAsync(InstanceHeartbeat heartbeat, CancellationToken cancellationToken) =>
         WriteAsync(HeartbeatBlob(heartbeat.InstanceId), heartbeat, cancellationToken);
 
+    /// <summary>
+    /// The instances heard from within <see cref="MogFaceOptions.HeartbeatTtl"/>; older heartbeats (replicas that
+    /// stopped or died) are deleted on the way, best effort, so the list and the container stay bounded.
+    /// </summary>
     public async Task<IReadOnlyList<InstanceHeartbeat>> ListHeartbeatsAsync(CancellationToken cancellationToken)
     {
         var records = await ReadAllAsync<InstanceHeartbeat>(await CollectAsync("instances/", cancellationToken), cancellationToken);
-        return records.OrderBy(r => r.InstanceId, StringComparer.Ordinal).ToList();
+        var oldest = time.GetUtcNow() - options.Value.HeartbeatTtl;
+        foreach (var expired in records.Where(r => r.UpdatedAt < oldest))
+        {
+            try
+            {
+                await Models.DeleteBlobIfExistsAsync(HeartbeatBlob(expired.InstanceId), cancellationToken: cancellationToken);
+            }
+            catch (Azure.RequestFailedException ex)
+            {
+                logger.LogDebug("Expired heartbeat of {Instance} not deleted: {Error}", expired.InstanceId, ex.Message);
+            }
+        }
+        return records.Where(r => r.UpdatedAt >= oldest).OrderBy(r => r.InstanceId, StringComparer.Ordinal).ToList();
     }
 
     // ---------------------------------------------------------------- asynchronous uploads
