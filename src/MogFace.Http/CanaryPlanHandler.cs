@@ -19,9 +19,7 @@ public static class CanaryPlanHandler
     /// </summary>
     public static async Task<IResult> StartAsync(HttpRequest request, IModelAdmin admin, IOptions<MogFaceOptions> options, CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CanaryPlanRequest>(request, "The plan request", Example, cancellationToken);
-        if (problem is not null)
-            return problem;
+        var body = await JsonBody.ReadAsync<CanaryPlanRequest>(request, "The plan request", Example, cancellationToken);
         if (body is null || string.IsNullOrWhiteSpace(body.Version))
             return Problems.Create(422, Problems.InvalidParameter, "version is required.");
         IReadOnlyList<int> steps;

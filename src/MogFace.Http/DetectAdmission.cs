@@ -6,7 +6,7 @@ namespace MogFace.Http;
 
 /// <summary>
 /// Admission of detect requests, before any body byte is buffered: at most <see cref="Limit"/> requests hold a
-/// permit (reading their body, waiting for a <see cref="DetectionGate"/> slot, or running), at most
+/// permit (reading their body, waiting for a <see cref="DetectionSlots"/> slot, or running), at most
 /// <see cref="QueueLimit"/> more wait for one holding only their connection, and the rest are answered 503
 /// <c>overloaded</c> at once. Without it nothing bounded how many bodies were buffered at once (issue 12: eight
 /// 16 × 20 MB batches took the process to 3 GB); with it body memory is at most Limit × the largest body
@@ -16,8 +16,8 @@ public sealed class DetectAdmission : IDisposable
 {
     private readonly ConcurrencyLimiter _limiter;
 
-    public DetectAdmission(IOptions<MogFaceOptions> options, DetectionGate gate)
-        : this(options.Value.MaxConcurrentRequests > 0 ? options.Value.MaxConcurrentRequests : 2 * gate.Limit, options.Value.MaxQueuedRequests)
+    public DetectAdmission(IOptions<MogFaceOptions> options, DetectionSlots slots)
+        : this(options.Value.MaxConcurrentRequests > 0 ? options.Value.MaxConcurrentRequests : 2 * slots.Limit, options.Value.MaxQueuedRequests)
     {
     }
 

@@ -43,7 +43,7 @@ public static class DetectHandler
     /// response and OpenTelemetry read); errors only for server-side failures (no model, a crash), so a
     /// client sending bad images does not trip the error-rate alert.
     /// </remarks>
-    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionGate gate, DetectAdmission admission, DecodeBudget decodeBudget, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(HttpRequest request, IModelProvider models, IOptions<MogFaceOptions> options, MogFaceMetrics metrics, DetectionSlots slots, DetectAdmission admission, DecodeBudget decodeBudget, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var limits = settings.ImageLimits;
@@ -67,10 +67,10 @@ public static class DetectHandler
                 return Problems.Busy(request.HttpContext, DetectAdmission.RetryAfter,
                     $"This instance is serving {admission.Limit} detect requests with {admission.QueueLimit} more waiting; retry shortly.");
 
-            LiftServerBodyLimit(request.HttpContext, multipart ? settings.MaxBatchBytes + MultipartOverhead : limits.MaxBytes + 1);
+            RequestBodyLimit.Lift(request.HttpContext, multipart ? settings.MaxBatchBytes + MultipartImages.Overhead : limits.MaxBytes + 1);
             var files = multipart
-                ? await ReadMultipartAsync(request, contentType!, limits, settings.MaxBatchBytes, cancellationToken)
-                : [new Part("image", contentType!.MediaType.Value, await PooledBody.ReadAsync(request.Body, request.ContentLength, limits.MaxBytes, "The image", cancellationToken))];
+                ? await MultipartImages.ReadAsync(request, contentType!, limits, settings.MaxBatchBytes, MaxBatchImages, cancellationToken)
+                : [new ImagePart("image", contentType!.MediaType.Value, await PooledBody.ReadAsync(request.Body, request.ContentLength, limits.MaxBytes, "The image", cancellationToken))];
             try
             {
                 if (!multipart && files[0].Body.Length == 0)
@@ -78,8 +78,8 @@ public static class DetectHandler
                 using var decoding = decodeBudget.TryTake(files.Select(f => ImageIntake.HeaderPixels(f.Body.Memory)));
                 if (!decoding.IsAcquired)
                     return DecodeBudgetSpent(request, decodeBudget);
-                // The body is read (I/O) outside the gate; decode and inference inside it.
-                using var slot = await gate.EnterAsync(cancellationToken);
+                // The body is read (I/O) before a detection slot is taken; decode and inference hold one.
+                using var slot = await slots.EnterAsync(cancellationToken);
                 using var lease = AcquireLease(request, query, models);
                 if (lease is null)
                     return LeaseProblem(request, query, models, settings, metrics, afterBody: true)!;
@@ -116,36 +116,25 @@ public static class DetectHandler
                     file.Body.Dispose();
             }
         }
-        catch (HttpProblemException ex)
+        catch (Exception ex) when (CountServerFailure(ex, request.HttpContext, metrics, servingVersion, activity))
         {
-            return Problems.From(ex);
-        }
-        catch (ImageInputException ex)
-        {
-            return Problems.From(ex);
-        }
-        catch (BadHttpRequestException ex)
-        {
-            // Kestrel's own refusal (its body size limit, a truncated chunked body…).
-            var status = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? 413 : 400;
-            return Problems.Create(status, status == 413 ? Problems.TooLarge : Problems.MalformedRequest, ex.Message);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A server-side failure: counted for the error-rate alert, and answered as problem+json like every
-            // other error (never the host's empty 500), without internals beyond the exception type.
-            metrics.RecordDetectError(servingVersion, ex.GetType().Name);
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            request.HttpContext.RequestServices?.GetService<ILoggerFactory>()?
-                .CreateLogger(typeof(DetectHandler)).LogError(ex, "Detect failed on {Version}", servingVersion);
-            return Problems.Create(StatusCodes.Status500InternalServerError, Problems.InternalError,
-                $"The detection failed on the server ({ex.GetType().Name}); the failure is logged.",
-                new Dictionary<string, object?> { ["modelVersion"] = servingVersion });
+            throw; // never reached: the filter only records; the host's ExceptionProblems answers
         }
     }
 
-    /// <summary>Room for multipart headers and boundaries on top of <see cref="MogFaceOptions.MaxBatchBytes"/>.</summary>
-    private const long MultipartOverhead = 1024 * 1024;
+    /// <summary>
+    /// A server-side failure is counted for the error-rate alert and marked on the trace here, where the served
+    /// version is known; the answer (500 problem+json) is the host's one mapping, <see cref="ExceptionProblems"/>.
+    /// </summary>
+    private static bool CountServerFailure(Exception ex, HttpContext context, MogFaceMetrics metrics, string? version, Activity? activity)
+    {
+        if (ExceptionProblems.IsServerFailure(ex, context))
+        {
+            metrics.RecordDetectError(version, ex.GetType().Name);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+        }
+        return false;
+    }
 
     private static IResult DecodeBudgetSpent(HttpRequest request, DecodeBudget budget) =>
         Problems.Busy(request.HttpContext, DetectAdmission.RetryAfter,
@@ -255,115 +244,6 @@ public static class DetectHandler
         if (mediaType is null || !ImageIntake.SupportedMediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
             throw new HttpProblemException(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType,
                 $"Content-Type '{mediaType}' is not accepted; send {string.Join(", ", ImageIntake.SupportedMediaTypes)} or multipart/form-data.");
-    }
-
-    /// <summary>The handler enforces its own caps while reading; Kestrel's default (30 MB) would only get in the way of a batch.</summary>
-    private static void LiftServerBodyLimit(HttpContext context, long limit)
-    {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-            feature.MaxRequestBodySize = limit;
-    }
-
-    private sealed record Part(string Name, string? ContentType, PooledBody Body);
-
-    private static async Task<List<Part>> ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue contentType, ImageLimits limits, long batchCap, CancellationToken cancellationToken)
-    {
-        var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
-        if (string.IsNullOrEmpty(boundary))
-            throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.MalformedRequest, "multipart/form-data without a boundary.");
-        var totalCap = Math.Min(batchCap, limits.MaxBytes * MaxBatchImages);
-        if (request.ContentLength > totalCap + MultipartOverhead)
-            throw HttpProblemException.TooLarge(totalCap, "The multipart body");
-        var buffered = 0L;
-        var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = limits.MaxBytes + 1 };
-        var parts = new List<Part>();
-        try
-        {
-            var sections = 0;
-            while (true)
-            {
-                MultipartSection? section;
-                try
-                {
-                    section = await reader.ReadNextSectionAsync(cancellationToken);
-                    if (section is null)
-                        break;
-                    if (++sections > MaxBatchImages * 4)
-                        throw new HttpProblemException(StatusCodes.Status413PayloadTooLarge, Problems.TooLarge, "The multipart body has too many sections.");
-                    var disposition = section.GetContentDispositionHeader();
-                    var isFile = disposition is not null && (disposition.IsFileDisposition() || section.ContentType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true);
-                    if (!isFile)
-                    {
-                        await section.Body.CopyToAsync(Stream.Null, cancellationToken);
-                        continue;
-                    }
-                    var name = disposition!.FileName.HasValue ? HeaderUtilities.RemoveQuotes(disposition.FileName).Value! : HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? $"#{parts.Count + 1}";
-                    if (section.ContentType is { } partType && !IsAcceptablePartType(partType))
-                        throw new HttpProblemException(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType,
-                            $"file '{name}': Content-Type '{partType}' is not accepted; send {string.Join(", ", ImageIntake.SupportedMediaTypes)}.");
-                    if (parts.Count == MaxBatchImages)
-                        throw new HttpProblemException(StatusCodes.Status413PayloadTooLarge, Problems.TooLarge, $"A batch holds at most {MaxBatchImages} images.");
-                    // Each file within the image cap, and all of them within the batch cap.
-                    var body = totalCap - buffered < limits.MaxBytes
-                        ? await ReadWithinBatchAsync(section.Body, totalCap, buffered, name, cancellationToken)
-                        : await PooledBody.ReadAsync(section.Body, null, limits.MaxBytes, $"file '{name}'", cancellationToken);
-                    buffered += body.Length;
-                    parts.Add(new Part(name, section.ContentType, body));
-                    if (body.Length == 0)
-                        throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, $"file '{name}' is empty.");
-                }
-                catch (BadHttpRequestException)
-                {
-                    throw; // Kestrel's own verdict (413 for its body limit), mapped by the caller
-                }
-                catch (InvalidDataException ex) when (sections == 0 && ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
-                {
-                    // Still before the first boundary: the whole body was read as preamble, so the boundary the
-                    // Content-Type names is not in it. A malformed request, not an oversized section.
-                    throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.MalformedRequest,
-                        $"The multipart body does not contain the boundary its Content-Type names ('{boundary}').");
-                }
-                catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
-                {
-                    // MultipartReader's per-section cap (a form field larger than an image may be).
-                    throw HttpProblemException.TooLarge(limits.MaxBytes, "A multipart section");
-                }
-                catch (Exception ex) when (ex is IOException or InvalidDataException)
-                {
-                    throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.MalformedRequest, $"The multipart body is malformed: {ex.Message}");
-                }
-            }
-            if (parts.Count == 0)
-                throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, "The multipart body contains no files; attach images as file fields (curl -F image=@photo.jpg).");
-            return parts;
-        }
-        catch
-        {
-            foreach (var part in parts)
-                part.Body.Dispose();
-            throw;
-        }
-    }
-
-    private static async Task<PooledBody> ReadWithinBatchAsync(Stream section, long totalCap, long buffered, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await PooledBody.ReadAsync(section, null, totalCap - buffered, $"file '{name}'", cancellationToken);
-        }
-        catch (HttpProblemException ex) when (ex.Status == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw HttpProblemException.TooLarge(totalCap, "The multipart body (all files together)");
-        }
-    }
-
-    private static bool IsAcceptablePartType(string partType)
-    {
-        if (!MediaTypeHeaderValue.TryParse(partType, out var parsed))
-            return false;
-        var mediaType = parsed.MediaType.Value!;
-        return mediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase)
-            || ImageIntake.SupportedMediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase);
     }
 }
 

@@ -31,7 +31,7 @@ public static class HttpServiceCollectionExtensions
             context.ProblemDetails.Extensions.TryAdd("code", Problems.ForStatus(status));
             context.ProblemDetails.Detail ??= Problems.DetailForStatus(status, context.HttpContext);
         });
-        services.TryAddSingleton<DetectionGate>();
+        services.TryAddSingleton<DetectionSlots>();
         services.TryAddSingleton<DetectAdmission>();
         services.TryAddSingleton<DecodeBudget>();
         services.Configure<ApiKeyOptions>(configuration.GetSection(MogFaceOptions.Section));

@@ -57,8 +57,7 @@ public static class ModelsHandlers
         if (request.ContentLength is { } declared && declared > cap)
             return await TooLargeAsync(declared);
 
-        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = cap + 1;
+        RequestBodyLimit.Lift(request.HttpContext, cap + 1);
 
         var path = Path.Combine(Path.GetTempPath(), $"mogface-upload-{Guid.NewGuid():N}.onnx");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
@@ -66,28 +65,17 @@ public static class ModelsHandlers
         var handedOver = false;
         try
         {
+            var body = new CappedStream(request.Body, cap, "The model");
             try
             {
-                var buffer = new byte[81920];
-                long total = 0;
-                int read;
-                while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    total += read;
-                    if (total > cap)
-                        return await TooLargeAsync(total);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                }
-                if (total == 0)
+                await body.CopyToAsync(file, 81920, cancellationToken);
+                if (body.BytesRead == 0)
                     return Problems.Create(400, Problems.EmptyBody, "The request body is empty; send the .onnx bytes.");
             }
-            catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
+            catch (HttpProblemException ex) when (ex.Status == StatusCodes.Status413PayloadTooLarge)
             {
-                return await TooLargeAsync(cap + 1);
-            }
-            catch (BadHttpRequestException ex)
-            {
-                return Problems.Create(400, Problems.MalformedRequest, ex.Message);
+                // Recorded as a refusal (with the bytes that came, at least one past the cap, as Kestrel's limit reports none).
+                return await TooLargeAsync(Math.Max(body.BytesRead, cap + 1));
             }
             file.Position = 0;
             if (background)
@@ -99,7 +87,8 @@ public static class ModelsHandlers
                 }
                 catch (Exception ex) when (ex is Azure.RequestFailedException or IOException or InvalidOperationException)
                 {
-                    return Problems.StorageUnavailable($"The upload could not be recorded; retry. {ex.Message}");
+                    // Which exceptions mean "storage" is this call's knowledge (InvalidOperationException is not, elsewhere).
+                    throw new StorageUnavailableException($"The upload could not be recorded; retry. {ex.Message}", ex);
                 }
                 handedOver = true; // the queue disposes the file when ingestion ends
                 request.HttpContext.Response.Headers.Location = UploadLocation(started.Id);
@@ -149,9 +138,7 @@ public static class ModelsHandlers
     /// <summary><c>PUT /api/models/canary</c> with <c>{"version":"…","percent":10}</c>: 400 bad JSON, 422 percent outside 1..100 or the active version, 404 unknown version.</summary>
     public static async Task<IResult> SetCanaryAsync(HttpRequest request, IModelAdmin admin, CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CanaryRequest>(request, "The canary request", """{"version":"…","percent":10}""", cancellationToken);
-        if (problem is not null)
-            return problem;
+        var body = await JsonBody.ReadAsync<CanaryRequest>(request, "The canary request", """{"version":"…","percent":10}""", cancellationToken);
         if (body is null || string.IsNullOrWhiteSpace(body.Version))
             return Problems.Create(422, Problems.InvalidParameter, "version is required.");
         if (body.Percent is not (>= 1 and <= 100))
@@ -175,31 +162,24 @@ public static class ModelsHandlers
     internal static Task<IResult> PointerActionAsync(Func<CancellationToken, Task<PointerDocument>> action, CancellationToken cancellationToken, string? conflictCode = null) =>
         RegistryCall.RunAsync(token => PointerResultAsync(action, token, conflictCode), cancellationToken);
 
+    /// <remarks>
+    /// Unknown version, unreadable pointer and an active canary mean the same on every route and are mapped by
+    /// <see cref="ExceptionProblems"/>; what an <see cref="InvalidOperationException"/> or an out-of-range
+    /// argument means is known only here (which pointer change was refused), so it is translated here.
+    /// </remarks>
     private static async Task<IResult> PointerResultAsync(Func<CancellationToken, Task<PointerDocument>> action, CancellationToken cancellationToken, string? conflictCode)
     {
         try
         {
             return Results.Json(await action(cancellationToken), MogFaceJson.Options);
         }
-        catch (VersionNotFoundException ex)
-        {
-            return Problems.Create(404, Problems.VersionNotFound, ex.Message);
-        }
-        catch (PointerUnreadableException ex)
-        {
-            return Problems.Create(409, Problems.PointerUnreadable, ex.Message);
-        }
         catch (InvalidOperationException ex) when (conflictCode is not null)
         {
-            return Problems.Create(409, conflictCode, ex.Message);
+            throw new HttpProblemException(StatusCodes.Status409Conflict, conflictCode, ex.Message);
         }
         catch (ArgumentOutOfRangeException ex)
         {
-            return Problems.Create(422, Problems.InvalidParameter, ex.Message);
-        }
-        catch (CanaryIsActiveException ex)
-        {
-            return Problems.Create(422, Problems.CanaryIsActive, ex.Message, new Dictionary<string, object?> { ["version"] = ex.Version });
+            throw HttpProblemException.Invalid(ex.Message);
         }
     }
 }

@@ -5,8 +5,7 @@ namespace MogFace.Http;
 
 /// <summary>
 /// A request body (or one multipart section) read into a growing array, never more than a hard cap: the read
-/// stops with 413 as soon as one byte past the cap arrives, whatever Content-Length said (chunked bodies
-/// have none). Memory follows the bytes that arrived, not the bytes announced: the first buffer is small
+/// stops with 413 as soon as one byte past the cap arrives (<see cref="CappedStream"/>). Memory follows the bytes that arrived, not the bytes announced: the first buffer is small
 /// whatever Content-Length says, and doubles as data comes. Buffers up to <see cref="PooledUpTo"/> are rented
 /// from the shared pool; larger ones are plain arrays the GC takes back, because the shared pool keeps what
 /// it is given (issue 12: rented 32 MB buffers kept the process at 3 GB after a burst). Dispose gives it back.
@@ -38,8 +37,9 @@ public sealed class PooledBody : IDisposable
         cap = Math.Min(cap, Array.MaxLength - 1);
         if (declaredLength > cap)
             throw HttpProblemException.TooLarge(cap, what);
-        // One byte of room past the cap is how a body that passes it is noticed without reading further.
+        // One byte of room past the cap is how a body that passes it is noticed (CappedStream refuses that read).
         var limit = (int)cap + 1;
+        var capped = new CappedStream(body, cap, what);
         var size = (int)Math.Min(declaredLength is > 0 ? Math.Min(declaredLength.Value + 1, InitialSize) : InitialSize, limit);
         var buffer = Take(size);
         var length = 0;
@@ -49,30 +49,19 @@ public sealed class PooledBody : IDisposable
             {
                 if (length == buffer.Length)
                 {
-                    if (buffer.Length >= limit)
-                        throw HttpProblemException.TooLarge(cap, what);
                     var bigger = Take((int)Math.Min((long)buffer.Length * 2, limit));
                     buffer.AsSpan(0, length).CopyTo(bigger);
                     Give(buffer);
                     buffer = bigger;
                 }
-                var room = Math.Min(buffer.Length, limit) - length;
-                if (room <= 0)
-                    throw HttpProblemException.TooLarge(cap, what);
-                var read = await body.ReadAsync(buffer.AsMemory(length, room), cancellationToken);
+                var read = await capped.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, limit) - length), cancellationToken);
                 if (read == 0)
                     break;
                 length += read;
-                if (length > cap)
-                    throw HttpProblemException.TooLarge(cap, what);
             }
             var result = new PooledBody(buffer, length);
             buffer = null;
             return result;
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw HttpProblemException.TooLarge(cap, what);
         }
         finally
         {

@@ -5,7 +5,8 @@ namespace MogFace.Http;
 
 /// <summary>
 /// An admin route's work on the registry under a time budget: when storage fails or does not answer in time,
-/// the route answers 503 problem+json with Retry-After at once, like upload does, instead of an empty 500
+/// the route answers 503 problem+json with Retry-After at once (a <see cref="StorageUnavailableException"/>, mapped by
+/// <see cref="ExceptionProblems"/>), like upload does, instead of an empty 500
 /// after the SDK's retries (which took ~25 s with storage down).
 /// </summary>
 internal static class RegistryCall
@@ -24,7 +25,7 @@ internal static class RegistryCall
         catch (Exception ex) when (!requestAborted.IsCancellationRequested && IsStorageFailure(ex))
         {
             var why = ex is OperationCanceledException ? $"no answer within {Budget.TotalSeconds:0} s" : FirstLine(ex.Message);
-            return Problems.StorageUnavailable($"The model registry is unavailable ({why}); nothing was changed, retry.");
+            throw new StorageUnavailableException($"The model registry is unavailable ({why}); nothing was changed, retry.", ex);
         }
     }
 

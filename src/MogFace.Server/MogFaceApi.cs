@@ -27,7 +27,8 @@ public static class MogFaceApi
 
     public static RouteGroupBuilder MapMogFaceApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/" + ApiRoutes.Prefix);
+        // Handlers throw; this one filter answers every exception as problem+json (ExceptionProblems).
+        var api = app.MapGroup("/" + ApiRoutes.Prefix).AddEndpointFilter(new ExceptionProblemFilter());
         foreach (var route in ApiRoutes.Api)
         {
             var endpoint = api.MapMethods("/" + route.Template, [route.Method], Handlers[route.Name])

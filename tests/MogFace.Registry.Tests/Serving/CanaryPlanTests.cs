@@ -171,8 +171,8 @@ public sealed class CanaryPlanTests(AzuriteFixture azurite) : IAsyncLifetime
         }));
     }
 
-    /// <summary>The host's admission gate (the HTTP layer registers one per instance; these instances share one).</summary>
-    private static readonly DetectionGate Gate = new(limit: 2);
+    /// <summary>The host's detection slots (the HTTP layer registers one per instance; these instances share one).</summary>
+    private static readonly DetectionSlots Slots = new(limit: 2);
 
     private static async Task<Answer> DetectAsync(LifecycleInstance instance, string clientId, bool greenCorner)
     {
@@ -184,9 +184,10 @@ public sealed class CanaryPlanTests(AzuriteFixture azurite) : IAsyncLifetime
         context.Request.Body = new MemoryStream(image);
         context.Request.Headers[DetectHandler.ClientIdHeader] = clientId;
         var options = instance.Services.GetRequiredService<IOptions<MogFaceOptions>>();
-        using var admission = new DetectAdmission(options, Gate);
+        using var admission = new DetectAdmission(options, Slots);
         using var budget = new DecodeBudget(options);
-        var result = await DetectHandler.HandleAsync(context.Request, instance.Provider, options, instance.Metrics, Gate, admission, budget, CancellationToken.None);
+        // The host's one exception mapping, as both hosts apply it around the handler.
+        var result = await ExceptionProblems.RunAsync(context, () => DetectHandler.HandleAsync(context.Request, instance.Provider, options, instance.Metrics, Slots, admission, budget, CancellationToken.None));
         var version = context.Response.Headers[DetectHandler.ModelVersionHeader].ToString();
         return result switch
         {

@@ -10,17 +10,17 @@ namespace MogFace.Http;
 /// holds that many decoded images in memory at once (up to 120 MB each at the 40 MP limit). Waiters wait
 /// asynchronously, holding no thread.
 /// </summary>
-public sealed class DetectionGate : IDisposable
+public sealed class DetectionSlots : IDisposable
 {
     private readonly SemaphoreSlim _slots;
 
-    public DetectionGate(IOptions<MogFaceOptions> options)
+    public DetectionSlots(IOptions<MogFaceOptions> options)
         : this(options.Value.MaxConcurrentDetections)
     {
     }
 
     /// <param name="limit">Slots; 0 or less means one per processor.</param>
-    public DetectionGate(int limit)
+    public DetectionSlots(int limit)
     {
         Limit = limit > 0 ? limit : Environment.ProcessorCount;
         _slots = new SemaphoreSlim(Limit, Limit);
