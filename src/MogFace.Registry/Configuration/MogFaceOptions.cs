@@ -26,7 +26,7 @@ public sealed class MogFaceOptions
     /// <summary>Largest weights file ingestion accepts (default 1 GiB; MogFace-large is ~340 MB).</summary>
     public long MaxModelBytes { get; set; } = 1L << 30;
 
-    /// <summary>Images decoded and run at once per instance; 0 (default) = one per processor. See DetectionGate.</summary>
+    /// <summary>Images decoded and run at once per instance; 0 (default) = one per processor. See DetectionSlots.</summary>
     public int MaxConcurrentDetections { get; set; }
 
     /// <summary>
