@@ -23,8 +23,9 @@ internal sealed class HeartbeatWriter(ServedModels served, ModelRegistry registr
     public InstanceHeartbeat Current()
     {
         var set = served.Current;
-        var error = status.Error ?? pointerHealth.Error;
-        var state = status.Stopped ? "stopped"
+        var now = status.Snapshot();
+        var error = now.Error ?? pointerHealth.Error;
+        var state = now.Stopped ? "stopped"
             : !served.IsReady ? (error is null ? "starting" : "failing")
             : error is null ? "ready" : "degraded";
         return new InstanceHeartbeat
@@ -35,9 +36,9 @@ internal sealed class HeartbeatWriter(ServedModels served, ModelRegistry registr
             Loaded = set.Versions,
             State = state,
             Provider = set.Active?.Model.Provider,
-            LastPoll = status.LastRegistryContact,
+            LastPoll = now.LastRegistryContact,
             LastError = error,
-            PermanentFailure = status.PermanentFailure,
+            PermanentFailure = now.PermanentFailure,
             UpdatedAt = time.GetUtcNow(),
             Traffic = stats.Traffic(options.Value.CanaryWindow),
         };

@@ -2,7 +2,7 @@ namespace MogFace.Registry.Serving;
 
 /// <summary>
 /// What this instance's lifecycle knows about itself: the pointer poller and the reconciler write it, the heartbeat
-/// writer and readiness read it. One lock, so a heartbeat never mixes two moments.
+/// writer and readiness read it. One lock; a heartbeat reads a <see cref="Snapshot"/>, so it never mixes two moments.
 /// </summary>
 internal sealed class InstanceStatus
 {
@@ -24,12 +24,15 @@ internal sealed class InstanceStatus
     /// <summary>Failed attempts to apply a pointer.</summary>
     public long ApplyFailures { get { lock (_gate) return _applyFailures; } }
 
-    public string? PermanentFailure { get { lock (_gate) return _permanentFailure; } }
+    /// <summary>What a heartbeat reports, read at one moment; the error is the apply error first (it is what keeps a
+    /// version from serving), then the poll error.</summary>
+    public readonly record struct View(DateTimeOffset? LastRegistryContact, string? Error, string? PermanentFailure, bool Stopped);
 
-    public bool Stopped { get { lock (_gate) return _stopped; } }
-
-    /// <summary>The error a heartbeat reports: applying first (it is what keeps a version from serving), then polling.</summary>
-    public string? Error { get { lock (_gate) return _applyError ?? _pollError; } }
+    public View Snapshot()
+    {
+        lock (_gate)
+            return new View(_lastRegistryContact, _applyError ?? _pollError, _permanentFailure, _stopped);
+    }
 
     public void PollAnswered(DateTimeOffset at)
     {
