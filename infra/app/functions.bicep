@@ -189,6 +189,14 @@ var appSettings = [
     value: '0'
   }
   {
+    name: 'MogFace__InterOpThreads'
+    value: '0'
+  }
+  {
+    name: 'MogFace__CudaDeviceId'
+    value: '0'
+  }
+  {
     name: 'MogFace__MaxConcurrentDetections'
     value: '0'
   }

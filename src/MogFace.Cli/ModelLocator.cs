@@ -29,12 +29,13 @@ internal static class ModelLocator
     }
 
     /// <summary>Loads a model file with the manifest beside it (same name, .json) when there is one.</summary>
-    public static async Task<FaceModel> LoadAsync(FileInfo? model, InferenceOptions? options = null, CancellationToken cancellationToken = default)
+    /// <param name="concurrentRuns">Images the command runs at once: the sessions' threads are sized for it as the hosts size them.</param>
+    public static async Task<FaceModel> LoadAsync(FileInfo? model, int concurrentRuns = 1, CancellationToken cancellationToken = default)
     {
         var path = Resolve(model);
         try
         {
-            var factory = new SessionFactory(options ?? new InferenceOptions { ExecutionProvider = ExecutionProviderPreference.Cpu });
+            var factory = new SessionFactory(CliInferenceOptions.FromEnvironment(concurrentRuns));
             return await FaceModel.LoadFileAsync(factory, path, cancellationToken);
         }
         catch (ModelFormatException ex)

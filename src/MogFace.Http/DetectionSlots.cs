@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MogFace.Engine.Inference;
 using MogFace.Registry.Configuration;
 
 namespace MogFace.Http;
@@ -22,7 +23,7 @@ public sealed class DetectionSlots : IDisposable
     /// <param name="limit">Slots; 0 or less means one per processor.</param>
     public DetectionSlots(int limit)
     {
-        Limit = limit > 0 ? limit : Environment.ProcessorCount;
+        Limit = InferenceThreads.ConcurrentRuns(limit); // the count serving sessions' threads are sized for
         _slots = new SemaphoreSlim(Limit, Limit);
     }
 

@@ -14,10 +14,16 @@ public sealed class InferenceOptions
 {
     public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
 
-    /// <summary>Threads inside one operator; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    /// <summary>
+    /// Threads inside one operator of a serving session; 0 lets ONNX Runtime choose (one per physical core).
+    /// Hosts that run several images at once resolve 0 with <see cref="InferenceThreads.IntraOpFor"/> instead.
+    /// </summary>
     public int IntraOpThreads { get; set; }
 
-    /// <summary>Threads across independent operators; 0 = ONNX Runtime default.</summary>
+    /// <summary>
+    /// Threads across independent operators; 0 (default) runs operators one after another (ONNX Runtime's
+    /// sequential mode, where this count is unused); &gt; 0 runs independent branches in parallel on that many threads.
+    /// </summary>
     public int InterOpThreads { get; set; }
 
     public int CudaDeviceId { get; set; }

@@ -32,17 +32,20 @@ public sealed class SessionFactory(InferenceOptions options, ILogger<SessionFact
 
     public SessionHandle Create(string path) => Create(so => new InferenceSession(path, so));
 
-    /// <summary>A CPU session regardless of the configured provider: validation must not occupy the GPU.</summary>
+    /// <summary>
+    /// A validation session: CPU regardless of the configured provider (validation must not occupy the GPU), on
+    /// one intra-op thread, the caller's (it runs beside serving sessions, which the cores are sized for).
+    /// </summary>
     public SessionHandle CreateCpu(byte[] model)
     {
-        using var so = BaseOptions();
+        using var so = ValidationOptions();
         return new SessionHandle(new InferenceSession(model, so), "CPU");
     }
 
     /// <inheritdoc cref="CreateCpu(byte[])"/>
     public SessionHandle CreateCpu(string path)
     {
-        using var so = BaseOptions();
+        using var so = ValidationOptions();
         return new SessionHandle(new InferenceSession(path, so), "CPU");
     }
 
@@ -59,13 +62,13 @@ public sealed class SessionFactory(InferenceOptions options, ILogger<SessionFact
                 throw new InvalidOperationException($"The CUDA execution provider was required but could not be used: {failure}");
             _logger.LogWarning("CUDA execution provider unavailable, using CPU: {Reason}", failure);
         }
-        using var cpu = BaseOptions();
+        using var cpu = ServingOptions();
         return new SessionHandle(open(cpu), "CPU");
     }
 
     private (SessionHandle? Handle, string? Failure) TryCuda(Func<SessionOptions, InferenceSession> open)
     {
-        using var gpu = BaseOptions();
+        using var gpu = ServingOptions();
         try
         {
             gpu.AppendExecutionProvider_CUDA(options.CudaDeviceId);
@@ -90,15 +93,33 @@ public sealed class SessionFactory(InferenceOptions options, ILogger<SessionFact
     private static bool IsProviderFailure(Exception ex) =>
         ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException;
 
-    private SessionOptions BaseOptions()
+    /// <summary>The options of a serving session: the configured threads (0 = ONNX Runtime's choice).</summary>
+    internal SessionOptions ServingOptions()
     {
-        var so = new SessionOptions
+        var so = BaseOptions();
+        if (options.IntraOpThreads > 0)
+            so.IntraOpNumThreads = options.IntraOpThreads;
+        if (options.InterOpThreads > 0)
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-        if (options.IntraOpThreads > 0) so.IntraOpNumThreads = options.IntraOpThreads;
-        if (options.InterOpThreads > 0) so.InterOpNumThreads = options.InterOpThreads;
+            // Inter-op threads only exist in parallel mode; sequential (the default) ignores the count.
+            so.ExecutionMode = ExecutionMode.ORT_PARALLEL;
+            so.InterOpNumThreads = options.InterOpThreads;
+        }
         return so;
     }
+
+    /// <summary>The options of a validation session: one thread, operators in sequence.</summary>
+    internal static SessionOptions ValidationOptions()
+    {
+        var so = BaseOptions();
+        so.IntraOpNumThreads = 1;
+        so.InterOpNumThreads = 1;
+        return so;
+    }
+
+    private static SessionOptions BaseOptions() => new()
+    {
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+    };
 }

@@ -15,7 +15,19 @@ public sealed class MogFaceOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
+
+    /// <summary>
+    /// Threads inside one operator of a serving session; 0 (default) = the cores divided among the
+    /// <see cref="MaxConcurrentDetections"/> runs admitted at once (at least one), so that concurrent runs do not
+    /// oversubscribe the CPU; with the default limiter (one run per core) that is 1. Validation sessions always use 1.
+    /// </summary>
     public int IntraOpThreads { get; set; }
+
+    /// <summary>Threads across independent operators; 0 (default) runs operators in sequence, &gt; 0 in parallel on that many threads.</summary>
+    public int InterOpThreads { get; set; }
+
+    /// <summary>The CUDA device sessions run on when the provider is CUDA (default 0).</summary>
+    public int CudaDeviceId { get; set; }
 
     /// <summary>Local content-addressed model cache (default: a folder under the temp directory).</summary>
     public string? CacheDirectory { get; set; }
@@ -119,5 +131,12 @@ public sealed class MogFaceOptions
 
     public ImageLimits ImageLimits => new() { MaxBytes = MaxImageBytes, MaxPixels = MaxImagePixels };
 
-    public InferenceOptions Inference => new() { ExecutionProvider = ExecutionProvider, IntraOpThreads = IntraOpThreads };
+    /// <summary>How serving sessions are created: <see cref="IntraOpThreads"/> resolved against the detection limiter.</summary>
+    public InferenceOptions Inference => new()
+    {
+        ExecutionProvider = ExecutionProvider,
+        IntraOpThreads = InferenceThreads.IntraOpFor(IntraOpThreads, InferenceThreads.ConcurrentRuns(MaxConcurrentDetections)),
+        InterOpThreads = InterOpThreads,
+        CudaDeviceId = CudaDeviceId,
+    };
 }

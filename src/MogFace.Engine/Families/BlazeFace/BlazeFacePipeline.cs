@@ -36,6 +36,13 @@ internal sealed class BlazeFacePipeline : IFacePipeline
         _clip = manifest.ClipBoxes ?? true;
     }
 
+    /// <summary>The outputs in <c>_outputNames</c>' order: fine and coarse scores, fine and coarse boxes (the shapes the family binds).</summary>
+    private static readonly long[][] OutputShapes =
+    [
+        [1, BlazeFaceAnchors.FineCount, 1], [1, BlazeFaceAnchors.CoarseCount, 1],
+        [1, BlazeFaceAnchors.FineCount, BlazeFaceFamily.Values], [1, BlazeFaceAnchors.CoarseCount, BlazeFaceFamily.Values],
+    ];
+
     public string Family => BlazeFaceFamily.FamilyName;
 
     public IReadOnlyList<Face> Detect(RgbPixels image, DetectionOptions options, StageClock clock, CancellationToken cancellationToken = default)
@@ -53,15 +60,16 @@ internal sealed class BlazeFacePipeline : IFacePipeline
 
             start = StageClock.Now();
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, length), _inputShape);
+            using var outputs = new PooledTensors(OutputShapes);
             clock.NetworkRuns++;
-            using var outputs = run.Run(_session, _inputNames, [input], _outputNames);
+            run.Run(_session, _inputNames, [input], _outputNames, outputs.Range(0, OutputShapes.Length));
             clock.Inference += StageClock.Since(start);
 
             start = StageClock.Now();
             var threshold = options.Threshold ?? (options.Evaluation ? DetectionOptions.EvaluationThreshold : _threshold);
             var candidates = new List<Candidate>();
-            BlazeFaceDecoder.Decode(outputs[0].GetTensorDataAsSpan<float>(), outputs[2].GetTensorDataAsSpan<float>(), 0, size, threshold, letterbox, candidates);
-            BlazeFaceDecoder.Decode(outputs[1].GetTensorDataAsSpan<float>(), outputs[3].GetTensorDataAsSpan<float>(), BlazeFaceAnchors.FineCount, size, threshold, letterbox, candidates);
+            BlazeFaceDecoder.Decode(outputs.Span(0), outputs.Span(2), 0, size, threshold, letterbox, candidates);
+            BlazeFaceDecoder.Decode(outputs.Span(1), outputs.Span(3), BlazeFaceAnchors.FineCount, size, threshold, letterbox, candidates);
             var maxFaces = options.MaxFaces ?? _maxFaces;
             var kept = _weighted
                 ? NonMaxSuppression.Weighted(candidates, _nmsThreshold, maxFaces)

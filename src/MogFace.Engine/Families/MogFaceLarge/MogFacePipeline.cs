@@ -154,8 +154,6 @@ internal sealed class MogFacePipeline : IFacePipeline
         var anchors = MogFaceAnchors.For(planeHeight, planeWidth);
         var inputLength = 3 * planeWidth * planeHeight;
         var input = ArrayPool<float>.Shared.Rent(inputLength);
-        var conf = ArrayPool<float>.Shared.Rent(anchors.Count);
-        var loc = ArrayPool<float>.Shared.Rent(4 * anchors.Count);
         try
         {
             MogFacePreprocessing.Fill(image, factor, input.AsSpan(0, inputLength), planeWidth, planeHeight);
@@ -163,37 +161,43 @@ internal sealed class MogFacePipeline : IFacePipeline
 
             start = StageClock.Now();
             clock.NetworkRuns++;
-            Run(run, input.AsMemory(0, inputLength), planeWidth, planeHeight, conf.AsMemory(0, anchors.Count), loc.AsMemory(0, 4 * anchors.Count));
+            using var outputs = Run(run, input.AsMemory(0, inputLength), planeWidth, planeHeight, anchors.Count);
             clock.Inference += StageClock.Since(start);
 
             start = StageClock.Now();
-            var candidates = decode(conf.AsSpan(0, anchors.Count), loc.AsSpan(0, 4 * anchors.Count), anchors);
+            var candidates = decode(outputs.Span(0), outputs.Span(1), anchors);
             clock.Postprocess += StageClock.Since(start);
             return candidates;
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(loc);
-            ArrayPool<float>.Shared.Return(conf);
             ArrayPool<float>.Shared.Return(input);
         }
     }
 
-    /// <summary>One network run into pre-allocated outputs; the OrtValues are disposed (unpinned) before the buffers go back.</summary>
-    private void Run(CancellableRun run, Memory<float> input, int width, int height, Memory<float> conf, Memory<float> loc)
+    /// <summary>
+    /// One network run into pooled outputs (conf [1, N, 1], loc [1, N, 4]) that the caller disposes; the input's
+    /// OrtValue is disposed (unpinned) before its buffer goes back.
+    /// </summary>
+    private PooledTensors Run(CancellableRun run, Memory<float> input, int width, int height, int n)
     {
-        var n = conf.Length;
         using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, [1, 3, height, width]);
-        using var confValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, conf, [1, n, 1]);
-        using var locValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, loc, [1, n, 4]);
+        var outputs = new PooledTensors([1, n, 1], [1, n, 4]);
         try
         {
-            run.Run(_session, _inputNames, [inputValue], _outputNames, [confValue, locValue]);
+            run.Run(_session, _inputNames, [inputValue], _outputNames, outputs.Range(0, 2));
+            return outputs;
         }
         catch (OnnxRuntimeException ex)
         {
+            outputs.Dispose();
             throw new ModelFormatException(
                 $"The model does not produce MogFace's layout for a {width}×{height} input (expected N = {n}: 6 levels at strides 4…128, one anchor per cell): {ex.Message}", ex);
+        }
+        catch
+        {
+            outputs.Dispose();
+            throw;
         }
     }
 
@@ -227,22 +231,26 @@ internal sealed class MogFacePipeline : IFacePipeline
         var input = new float[3 * width * height];
         for (var c = 0; grey is { } level && c < 3; c++) // NCHW: one plane per channel, normalised as Preprocess does
             input.AsSpan(c * width * height, width * height).Fill((float)((level - MogFacePreprocessing.Mean[c]) / (MogFacePreprocessing.Std[c] * 255.0)));
-        var conf = new float[n];
-        var loc = new float[4 * n];
+        PooledTensors outputs;
         try
         {
-            Run(run, input, width, height, conf, loc);
+            outputs = Run(run, input, width, height, n);
         }
         catch (ModelFormatException ex)
         {
             return ex.Message;
         }
-        for (var i = 0; i < conf.Length; i++)
-            if (!float.IsFinite(conf[i]))
-                return $"output '{_binding.Conf}' has a non-finite value ({conf[i]}) at index {i}";
-        for (var i = 0; i < loc.Length; i++)
-            if (!float.IsFinite(loc[i]))
-                return $"output '{_binding.Loc}' has a non-finite value ({loc[i]}) at index {i}";
+        using (outputs)
+        {
+            var conf = outputs.Span(0);
+            var loc = outputs.Span(1);
+            for (var i = 0; i < conf.Length; i++)
+                if (!float.IsFinite(conf[i]))
+                    return $"output '{_binding.Conf}' has a non-finite value ({conf[i]}) at index {i}";
+            for (var i = 0; i < loc.Length; i++)
+                if (!float.IsFinite(loc[i]))
+                    return $"output '{_binding.Loc}' has a non-finite value ({loc[i]}) at index {i}";
+        }
         return null;
     }
 

@@ -66,8 +66,9 @@ internal sealed class YuNetPipeline : IFacePipeline
             start = StageClock.Now();
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, length),
                 [1, 3, size.PlaneHeight, size.PlaneWidth]);
+            using var outputs = new PooledTensors(OutputShapes(size.PlaneWidth, size.PlaneHeight));
             clock.NetworkRuns++;
-            using var outputs = run.Run(_session, _inputNames, [input], _outputNames);
+            run.Run(_session, _inputNames, [input], _outputNames, outputs.Range(0, _outputNames.Length));
             clock.Inference += StageClock.Since(start);
 
             start = StageClock.Now();
@@ -76,8 +77,7 @@ internal sealed class YuNetPipeline : IFacePipeline
             for (var l = 0; l < _binding.Levels.Count; l++)
             {
                 var stride = _binding.Levels[l].Stride;
-                YuNetDecoder.Decode(outputs[4 * l].GetTensorDataAsSpan<float>(), outputs[4 * l + 1].GetTensorDataAsSpan<float>(),
-                    outputs[4 * l + 2].GetTensorDataAsSpan<float>(), outputs[4 * l + 3].GetTensorDataAsSpan<float>(),
+                YuNetDecoder.Decode(outputs.Span(4 * l), outputs.Span(4 * l + 1), outputs.Span(4 * l + 2), outputs.Span(4 * l + 3),
                     stride, size.PlaneWidth / stride, threshold, size.Factor, candidates);
             }
             var maxFaces = options.MaxFaces ?? (options.Evaluation ? DefaultMaxKept : _maxFaces);
@@ -90,6 +90,25 @@ internal sealed class YuNetPipeline : IFacePipeline
         {
             ArrayPool<float>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The outputs in <c>_outputNames</c>' order for a padded input: per level, one row per grid cell of cls, obj
+    /// (1 value), bbox (4) and kps (10); the planes are multiples of every stride.
+    /// </summary>
+    private long[][] OutputShapes(int planeWidth, int planeHeight)
+    {
+        var shapes = new long[4 * _binding.Levels.Count][];
+        for (var l = 0; l < _binding.Levels.Count; l++)
+        {
+            var stride = _binding.Levels[l].Stride;
+            long cells = (long)(planeWidth / stride) * (planeHeight / stride);
+            shapes[4 * l] = [1, cells, 1];
+            shapes[4 * l + 1] = [1, cells, 1];
+            shapes[4 * l + 2] = [1, cells, 4];
+            shapes[4 * l + 3] = [1, cells, 2 * YuNetDecoder.Landmarks];
+        }
+        return shapes;
     }
 
     /// <summary>The <paramref name="k"/> best candidates (all when fewer): bounds the quadratic NMS at a low threshold.</summary>
