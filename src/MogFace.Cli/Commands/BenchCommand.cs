@@ -8,29 +8,42 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var models = new Option<FileInfo[]>("--model") { Description = "Models to measure (default: YuNet-n and both BlazeFace models).", AllowMultipleArgumentsPerToken = true };
+        var models = new Option<FileInfo[]>("--model") { Description = "Models to measure (default: YuNet-n and both BlazeFace models; with --json YuNet-n only).", AllowMultipleArgumentsPerToken = true };
         var image = new Option<FileInfo?>("--image") { Description = "Photo to crop to 1920×1080 (default: tests/images/sample1.jpg)." };
         var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 200, Description = "Measured iterations per model." };
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 20 };
-        var command = new Command("bench", "Stage timings of one 1920×1080 JPEG detect vs a bare InferenceSession.Run (markdown table).")
+        var json = new Option<bool>("--json") { Description = "A JSON array, one object per model, with allocations, GC and the OpenCV peer (when python3-opencv is installed)." };
+        var command = new Command("bench", "Stage timings of one 1920×1080 JPEG detect vs a bare InferenceSession.Run (markdown table, or --json).")
         {
-            models, image, iterations, warmup,
+            models, image, iterations, warmup, json,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var photo = parse.GetValue(image)?.FullName ?? Path.Combine(RepositoryRoot(), "tests", "images", "sample1.jpg");
             if (!File.Exists(photo))
                 throw new CliException($"Benchmark photo not found: {photo}");
+            var (n, warm, asJson) = (parse.GetValue(iterations), parse.GetValue(warmup), parse.GetValue(json));
+            if (n <= 0 || warm < 0)
+                throw new CliException("--iterations must be positive and --warmup not negative.");
             var jpeg = EngineBenchmark.FullHdJpeg(photo);
             var files = parse.GetValue(models) is { Length: > 0 } given
                 ? given
-                : DefaultModels();
+                : asJson ? [new FileInfo(ModelLocator.Resolve(null))] : DefaultModels();
             var rows = new List<EngineBenchmark.Row>();
+            var reports = new List<ModelBenchReport>();
             foreach (var file in files)
             {
                 using var model = await ModelLocator.LoadAsync(file, cancellationToken: ct);
-                await Console.Error.WriteLineAsync($"bench: {model.Version} ({model.Provider}), {parse.GetValue(iterations)} iterations");
-                rows.Add(EngineBenchmark.Run(model, jpeg, parse.GetValue(iterations), parse.GetValue(warmup), ct));
+                await Console.Error.WriteLineAsync($"bench: {model.Version} ({model.Provider}), {n} iterations");
+                var row = EngineBenchmark.Run(model, jpeg, n, warm, ct);
+                rows.Add(row);
+                if (asJson)
+                    reports.Add(ModelBenchReport.From(row, await OpenCvPeer.RunAsync(jpeg, PeerInput.For(model, row.Width, row.Height), n, warm, ct)));
+            }
+            if (asJson)
+            {
+                Console.Out.WriteLine(BenchJson.Serialize(reports));
+                return 0;
             }
             Console.Out.WriteLine($"Input: 1920×1080 JPEG ({jpeg.Length / 1024} KiB) cropped from {Path.GetFileName(photo)}; {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
             Console.Out.WriteLine();

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using MogFace.Engine.Detection;
 using MogFace.Engine.Imaging;
+using MogFace.Cli.Bench;
 
 namespace MogFace.Cli.Commands;
 
@@ -21,12 +22,13 @@ internal static class HttpBenchCommand
         var key = new Option<string?>("--key") { Description = "Function key (default: $MOGFACE_FUNCTION_KEY)." };
         var image = new Option<FileInfo>("--image") { Required = true, Description = "The image every request sends." };
         var model = new Option<FileInfo?>("--model") { Description = "Model for the in-process runs: the one the service serves (default: models/blazeface/blazeface-back.onnx)." };
-        var concurrency = new Option<string>("--concurrency") { DefaultValueFactory = _ => "1,2,4", Description = "Comma-separated client counts." };
+        var concurrency = new Option<string>("--concurrency") { DefaultValueFactory = _ => "1,2,4,8", Description = "Comma-separated client counts." };
         var requests = new Option<int>("--requests") { DefaultValueFactory = _ => 200, Description = "Measured requests per concurrency level." };
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 20, Description = "Unmeasured requests before each level." };
-        var command = new Command("http", "HTTP detect latency and throughput vs the in-process engine (markdown table).")
+        var json = new Option<bool>("--json") { Description = "A JSON array, one object per concurrency level." };
+        var command = new Command("http", "HTTP detect latency and throughput vs the in-process engine (markdown table, or --json).")
         {
-            url, key, image, model, concurrency, requests, warmup,
+            url, key, image, model, concurrency, requests, warmup, json,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -43,7 +45,9 @@ internal static class HttpBenchCommand
             var baseUrl = parse.GetValue(url) ?? (Environment.GetEnvironmentVariable("MOGFACE_URL") is { Length: > 0 } u ? u : ModelsCommand.DefaultUrl);
             var functionKey = parse.GetValue(key) ?? Environment.GetEnvironmentVariable("MOGFACE_FUNCTION_KEY");
 
-            using var faceModel = await ModelLocator.LoadAsync(parse.GetValue(model), cancellationToken: ct);
+            // Threads sized as a server with the default limiter sizes its sessions (one run per core), so that both
+            // sides split the cores the same way at every concurrency.
+            using var faceModel = await ModelLocator.LoadAsync(parse.GetValue(model), concurrentRuns: Environment.ProcessorCount, cancellationToken: ct);
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = levels.Max(), PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
             using var http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) };
 
@@ -80,6 +84,13 @@ internal static class HttpBenchCommand
                 await Console.Error.WriteLineAsync($"concurrency {level}: engine p50 {engine.P50:0.00} ms, http p50 {overHttp.P50:0.00} ms");
             }
 
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(BenchJson.Serialize(rows.Select(r => new HttpBenchLevel(r.Level,
+                    BenchJson.Ms(r.Http.P50), BenchJson.Ms(r.Http.P99), Math.Round(r.Http.Throughput, 2),
+                    BenchJson.Ms(r.Engine.P50), BenchJson.Ms(r.Engine.P99), Math.Round(r.Engine.Throughput, 2))).ToList()));
+                return 0;
+            }
             var inv = CultureInfo.InvariantCulture;
             Console.Out.WriteLine($"Image `{imageFile.Name}` ({bytes.Length / 1024} KiB), model `{faceModel.Version}` in-process ({faceModel.Provider}), service `{servedVersion}` at {baseUrl}; {n} measured requests per row after {warm} warm-up; {Environment.ProcessorCount} cores.");
             Console.Out.WriteLine();

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MogFace.Cli.Bench;
+
+/// <summary>The machine-readable output of <c>mogface bench --json</c> and <c>mogface bench http --json</c>: snake_case, milliseconds.</summary>
+internal static class BenchJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+    };
+
+    public static string Serialize<T>(IReadOnlyList<T> rows) => JsonSerializer.Serialize(rows, Options);
+
+    /// <summary>Milliseconds to the microsecond: more digits are noise.</summary>
+    public static double Ms(double value) => Math.Round(value, 3);
+}
+
+internal sealed record ImageSize(int Width, int Height);
+
+/// <summary>One model of <c>mogface bench --json</c>: p50 of each stage, the p99 total, and the managed memory a request costs.</summary>
+internal sealed record ModelBenchReport(string Model, string Provider, ImageSize Image, int Iterations,
+    double DecodeMs, double PreprocessMs, double InferenceMs, double PostprocessMs, double TotalMs, double RawRunMs,
+    double P99TotalMs, long AllocBytesPerRequest, int Gen2Collections, PeerTimes? Peer)
+{
+    public static ModelBenchReport From(EngineBenchmark.Row row, PeerTimes? peer) => new(
+        row.Model, row.Provider, new ImageSize(row.Width, row.Height), row.Total.Count,
+        BenchJson.Ms(row.Decode.P50), BenchJson.Ms(row.Preprocess.P50), BenchJson.Ms(row.Inference.P50), BenchJson.Ms(row.Postprocess.P50),
+        BenchJson.Ms(row.Total.P50), BenchJson.Ms(row.RawRun.P50), BenchJson.Ms(row.Total.P99), row.AllocatedBytesPerRequest, row.Gen2Collections,
+        peer is null ? null : new PeerTimes(BenchJson.Ms(peer.DecodeMs), BenchJson.Ms(peer.PreprocessMs)));
+}
+
+/// <summary>One concurrency level of <c>mogface bench http --json</c>.</summary>
+internal sealed record HttpBenchLevel(int Concurrency, double HttpP50Ms, double HttpP99Ms, double HttpRps, double InprocP50Ms, double InprocP99Ms, double InprocRps);

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using MogFace.Server.Tests.Infrastructure;
+using MogFace.Tests.Shared;
+
+namespace MogFace.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>mogface bench http --json</c> against the real standalone server (real Kestrel, real Azurite, BlazeFace
+/// front uploaded through the admin route): one object per concurrency level, 1, 2, 4 and 8 by default.
+/// </summary>
+public sealed class HttpBenchCommandTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private const string FunctionKey = "bench-function-key", AdminKey = "bench-admin-key";
+
+    [Fact]
+    public async Task Each_default_concurrency_level_reports_http_and_in_process_latency_and_throughput()
+    {
+        await using var server = await ServerInstance.StartAsync(azurite, FunctionKey, AdminKey);
+        using (var admin = server.CreateClient(AdminKey))
+        using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "blazeface-front"))
+            Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        await server.WaitForModelAsync();
+
+        var r = await CliProcess.RunAsync("bench", "http", "--json", "--url", server.BaseAddress.ToString(), "--key", FunctionKey,
+            "--image", Path.Combine(RepoPaths.Root, "tests", "images", "grace_hopper_512x512.jpg"),
+            "--model", RepoPaths.BlazeFaceFront, "--requests", "8", "--warmup", "1");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var document = JsonDocument.Parse(r.Stdout);
+        var levels = document.RootElement.EnumerateArray().ToArray();
+        Assert.Equal([1, 2, 4, 8], levels.Select(l => l.GetProperty("concurrency").GetInt32()));
+        foreach (var level in levels)
+        {
+            double Value(string name) => level.GetProperty(name).GetDouble();
+            Assert.True(Value("http_p50_ms") > 0 && Value("http_p99_ms") >= Value("http_p50_ms") && Value("http_rps") > 0, level.ToString());
+            Assert.True(Value("inproc_p50_ms") > 0 && Value("inproc_rps") > 0, level.ToString());
+        }
+    }
+}
