@@ -18,7 +18,15 @@ internal static class CliInferenceOptions
     internal static InferenceOptions From(IConfiguration configuration, int concurrentRuns)
     {
         var section = configuration.GetSection(MogFaceOptions.Section);
-        var options = section.Get<MogFaceOptions>() ?? new MogFaceOptions();
+        MogFaceOptions options;
+        try
+        {
+            options = section.Get<MogFaceOptions>() ?? new MogFaceOptions();
+        }
+        catch (InvalidOperationException ex) // a value that does not parse, e.g. MogFace__IntraOpThreads=many
+        {
+            throw new CliException($"A MogFace__* environment setting is not valid: {ex.Message}");
+        }
         if (section[nameof(MogFaceOptions.ExecutionProvider)] is null)
             options.ExecutionProvider = ExecutionProviderPreference.Cpu;
         options.MaxConcurrentDetections = concurrentRuns;

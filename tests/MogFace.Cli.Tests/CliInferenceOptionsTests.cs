@@ -36,4 +36,12 @@ public sealed class CliInferenceOptionsTests
 
         Assert.Equal((ExecutionProviderPreference.Cuda, 3, 2, 1), (options.ExecutionProvider, options.IntraOpThreads, options.InterOpThreads, options.CudaDeviceId));
     }
+
+    [Fact]
+    public void A_setting_that_does_not_parse_is_a_user_error_naming_it()
+    {
+        var error = Assert.Throws<CliException>(() => From(new() { ["MogFace:IntraOpThreads"] = "many" }, concurrentRuns: 1));
+
+        Assert.Contains("IntraOpThreads", error.Message);
+    }
 }
