@@ -19,7 +19,7 @@ bench_azurite() {
   local blob=$1
   storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((blob + 1))/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((blob + 2))/devstoreaccount1;"
   node_modules/.bin/azurite --blobHost 127.0.0.1 --blobPort "$blob" --queuePort $((blob + 1)) --tablePort $((blob + 2)) \
-    --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent &
+    --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent >"$work/azurite.log" 2>&1 &
   pids+=($!)
   until curl -s -o /dev/null "http://127.0.0.1:$blob/"; do sleep 0.2; done
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 12's soak (docs/benchmarks.md, "Soak"): Azurite + the standalone server with keys, YuNet-n and a byte-different
-# copy of it registered, then `mogface bench soak` — a quiet baseline, then 8 clients (good and abusive) with 6
-# swaps between the two versions — against the server's process. Run after ./test.sh (or ./run.sh) has built
+# copy of it registered, then `mogface bench soak` — a baseline with the good clients alone, then the same with
+# abusive clients beside them (8 clients in all) and 6 swaps between the two versions — against the server's process. Run after ./test.sh (or ./run.sh) has built
 # everything. Arguments go to `mogface bench soak` (e.g. --duration 2m --baseline 20s --warmup 20s for a short run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

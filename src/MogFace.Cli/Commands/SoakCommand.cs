@@ -23,7 +23,7 @@ internal static class SoakCommand
         var image = new Option<FileInfo>("--image") { DefaultValueFactory = _ => new FileInfo("tests/images/grace_hopper_512x512.jpg"), Description = "What the measured normal client sends." };
         var largeImage = new Option<FileInfo>("--large-image") { DefaultValueFactory = _ => new FileInfo("tests/images/sample1.jpg"), Description = "What the other good clients send." };
         var duration = new Option<string>("--duration") { DefaultValueFactory = _ => "10m", Description = "The whole run, baseline included." };
-        var baseline = new Option<string>("--baseline") { DefaultValueFactory = _ => "1m", Description = "The normal client alone, first." };
+        var baseline = new Option<string>("--baseline") { DefaultValueFactory = _ => "1m", Description = "The good clients alone, first." };
         var warmup = new Option<string>("--warmup") { DefaultValueFactory = _ => "1m", Description = "How far into the abuse phase \"RSS after warm-up\" is read." };
         var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 8, Description = "Clients in the abuse phase: a third good (the normal one included), the rest abusive." };
         var swaps = new Option<int>("--swaps") { DefaultValueFactory = _ => 6, Description = "Activations spread over the abuse phase." };

@@ -15,6 +15,7 @@ namespace MogFace.Cli.Soak;
 /// </summary>
 internal sealed class AbusiveRequests
 {
+    /// <param name="AbortEarly">The client leaves after 50 ms (a refusal may come first: <paramref name="Expected"/>).</param>
     public sealed record Kind(string Name, Func<HttpRequestMessage> Build, int[] Expected, bool AbortEarly = false);
 
     public IReadOnlyList<Kind> Kinds { get; }
@@ -81,7 +82,7 @@ internal sealed class AbusiveRequests
                 request.Headers.Add("x-functions-key", functionKey);
                 return request;
             }, [401]),
-            new("client-gone-mid-bomb", () => Detect(Bytes(bomb, "image/jpeg")), [], AbortEarly: true),
+            new("client-gone-mid-bomb", () => Detect(Bytes(bomb, "image/jpeg")), [503], AbortEarly: true),
         ];
     }
 
