@@ -28,7 +28,7 @@ public sealed class AdminTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         await _instance.Ingestion.IngestAsync("junk.onnx", new MemoryStream([1, 2, 3]), null, CancellationToken.None);
         await _instance.StartAsync();
-        await _instance.Reconciler.HeartbeatAsync(h => h.Active == _back);
+        await _instance.HeartbeatAsync(h => h.Active == _back);
 
         var view = await Admin.ListAsync(CancellationToken.None);
 

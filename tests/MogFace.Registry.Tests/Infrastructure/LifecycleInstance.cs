@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
@@ -26,18 +27,21 @@ internal sealed class LifecycleInstance : IAsyncDisposable
     {
         _services = services;
         CacheDirectory = cacheDirectory;
+        Meter = new InstanceMeter(services.GetRequiredService<IMeterFactory>());
     }
 
     public string CacheDirectory { get; }
     public IServiceProvider Services => _services;
     public ServedModels Host => _services.GetRequiredService<ServedModels>();
     public IModelProvider Provider => _services.GetRequiredService<IModelProvider>();
-    public ModelReconciler Reconciler => _services.GetRequiredService<ModelReconciler>();
     public IWeightsIngestion Ingestion => _services.GetRequiredService<IWeightsIngestion>();
     public IModelAdmin Admin => _services.GetRequiredService<IModelAdmin>();
     public ModelRegistry Registry => _services.GetRequiredService<ModelRegistry>();
     public ModelCache Cache => _services.GetRequiredService<ModelCache>();
     public MogFaceMetrics Metrics => _services.GetRequiredService<MogFaceMetrics>();
+
+    /// <summary>What this instance reports in its metrics, from its creation on.</summary>
+    public InstanceMeter Meter { get; }
 
     /// <param name="suffix">Container names models-&lt;suffix&gt; and weights-&lt;suffix&gt;: one registry per test.</param>
     public static LifecycleInstance Create(
@@ -106,5 +110,6 @@ internal sealed class LifecycleInstance : IAsyncDisposable
                 await service.StopAsync(CancellationToken.None);
         }
         await _services.DisposeAsync();
+        Meter.Dispose();
     }
 }
