@@ -1,7 +1,7 @@
 using MogFace.Registry.Tests.Infrastructure;
 using MogFace.Tests.Shared;
-using MogFace.Registry.Serving;
 using MogFace.Registry.Storage;
+using MogFace.Registry.Administration;
 
 namespace MogFace.Registry.Tests.Administration;
 

@@ -10,6 +10,8 @@ using MogFace.Registry;
 using MogFace.Registry.Serving;
 using MogFace.Registry.Storage;
 using MogFace.Registry.Telemetry;
+using MogFace.Registry.Administration;
+using MogFace.Registry.Ingestion;
 
 namespace MogFace.Registry.Tests.Infrastructure;
 
