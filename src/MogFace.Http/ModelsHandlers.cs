@@ -128,6 +128,17 @@ public static class ModelsHandlers
         PointerActionAsync(token => admin.ActivateAsync(version, $"activate {version} (admin API)", token), cancellationToken);
 
     /// <summary>
+    /// <c>DELETE /api/models/{version}</c>: 204 when deleted; 404 unknown (so a second delete is 404); 409 with the
+    /// <see cref="VersionInUseException.Code"/> while the pointer needs it, 409 <c>pointer-unreadable</c>.
+    /// </summary>
+    public static Task<IResult> DeleteAsync(string version, IModelAdmin admin, CancellationToken cancellationToken) =>
+        RegistryCall.RunAsync(async token =>
+        {
+            await admin.DeleteAsync(version, token);
+            return Results.NoContent();
+        }, cancellationToken);
+
+    /// <summary>
     /// <c>POST /api/models/rollback</c>: 200 pointer, 409 when there is no previous version, 409
     /// <c>pointer-unreadable</c> when the pointer does not parse (which version was active is unknown then:
     /// activate one instead).

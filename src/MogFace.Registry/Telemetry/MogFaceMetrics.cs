@@ -23,6 +23,7 @@ public sealed class MogFaceMetrics : IDisposable
     private readonly Histogram<double> _detectDuration;
     private readonly Counter<long> _detectErrors;
     private readonly Counter<long> _canaryDecisions;
+    private readonly Counter<long> _deleted;
     private volatile ServingVersions _serving = new(null, null);
 
     public MogFaceMetrics(IMeterFactory meterFactory)
@@ -51,6 +52,7 @@ public sealed class MogFaceMetrics : IDisposable
         _detectErrors = meter.CreateCounter<long>("mogface.detect.errors", "{error}", "Failed detect requests.");
         _canaryDecisions = meter.CreateCounter<long>("mogface.canary.decisions", "{decision}",
             "Canary plan decisions written by this instance's decider, tagged action (advance, promote, rollback, cancel).");
+        _deleted = meter.CreateCounter<long>("mogface.registry.deleted", "{version}", "Versions deleted from the registry (DELETE /api/models/{version}).");
         meter.CreateObservableGauge("mogface.model.active", ObserveServing, "{model}",
             "1 for each version this instance serves, tagged model.version and model.role (active or canary).");
     }
@@ -85,6 +87,9 @@ public sealed class MogFaceMetrics : IDisposable
 
     internal void RecordCanaryDecision(string version, string action) =>
         _canaryDecisions.Add(1, new KeyValuePair<string, object?>("model.version", version), new KeyValuePair<string, object?>("action", action));
+
+    internal void RecordDeleted(string version) =>
+        _deleted.Add(1, new KeyValuePair<string, object?>("model.version", version));
 
     internal void SetServing(string? active, string? canary) => _serving = new ServingVersions(active, canary);
 
