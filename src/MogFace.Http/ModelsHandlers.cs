@@ -85,6 +85,10 @@ public static class ModelsHandlers
                 {
                     started = await uploads.StartAsync(blobName, file, cancellationToken);
                 }
+                catch (UploadQueueFullException full)
+                {
+                    return Problems.Busy(request.HttpContext, AsyncUploadRetryAfter, full.Message);
+                }
                 catch (Exception ex) when (ex is Azure.RequestFailedException or IOException or InvalidOperationException)
                 {
                     // Which exceptions mean "storage" is this call's knowledge (InvalidOperationException is not, elsewhere).
@@ -113,6 +117,9 @@ public static class ModelsHandlers
                 await file.DisposeAsync();
         }
     }
+
+    /// <summary>What a refused asynchronous upload is asked to wait: about one validation.</summary>
+    private static readonly TimeSpan AsyncUploadRetryAfter = TimeSpan.FromSeconds(10);
 
     /// <summary>Where <c>GET /api/models/uploads/{id}</c> answers, relative to the host root (the same under both hosts).</summary>
     public static string UploadLocation(string id) => $"/{ApiRoutes.Prefix}/models/uploads/{id}";
