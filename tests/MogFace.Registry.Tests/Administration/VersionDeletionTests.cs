@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs.Models;
+using MogFace.Registry.Administration;
 using MogFace.Registry.Serving;
 using MogFace.Registry.Storage;
 using MogFace.Registry.Tests.Infrastructure;

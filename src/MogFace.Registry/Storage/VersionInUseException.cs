@@ -1,4 +1,4 @@
-namespace MogFace.Registry.Serving;
+namespace MogFace.Registry.Storage;
 
 /// <summary>A version the pointer still refers to cannot be deleted; <see cref="Code"/> says how it is referred to.</summary>
 public sealed class VersionInUseException(string version, string code, string detail) : Exception(detail)
