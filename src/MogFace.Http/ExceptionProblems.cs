@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using MogFace.Engine.Imaging;
 using MogFace.Registry.Serving;
 using MogFace.Registry.Storage;
+using MogFace.Registry.Administration;
 
 namespace MogFace.Http;
 

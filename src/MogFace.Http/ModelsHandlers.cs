@@ -6,6 +6,7 @@ using MogFace.Registry.Configuration;
 using MogFace.Registry.Ingestion;
 using MogFace.Registry.Serving;
 using MogFace.Registry.Storage;
+using MogFace.Registry.Administration;
 
 namespace MogFace.Http;
 

@@ -6,6 +6,7 @@ using MogFace.Tests.Shared;
 using MogFace.Registry.Ingestion;
 using MogFace.Registry.Serving;
 using MogFace.Registry.Storage;
+using MogFace.Registry.Administration;
 
 namespace MogFace.Functions.Tests;
 

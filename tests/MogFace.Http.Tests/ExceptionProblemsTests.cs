@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using MogFace.Engine.Imaging;
 using MogFace.Http;
 using MogFace.Registry.Ingestion;
-using MogFace.Registry.Serving;
 using MogFace.Registry.Storage;
+using MogFace.Registry.Administration;
 
 namespace MogFace.Http.Tests;
 

@@ -8,6 +8,7 @@ using MogFace.Registry.Configuration;
 using MogFace.Registry.Ingestion;
 using MogFace.Registry.Serving;
 using MogFace.Registry.Telemetry;
+using MogFace.Registry.Administration;
 
 namespace MogFace.Registry.Tests;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using MogFace.Http;
 using MogFace.Registry.Configuration;
 using MogFace.Registry.Ingestion;
-using MogFace.Registry.Serving;
+using MogFace.Registry.Administration;
 
 namespace MogFace.Functions.Functions;
 

@@ -12,13 +12,10 @@ namespace MogFace.Registry.Serving;
 /// <c>GET /api/models</c>, the console and the canary plan's decider.
 /// </summary>
 internal sealed class HeartbeatWriter(ServedModels served, ModelRegistry registry, InstanceStatus status, PointerHealth pointerHealth,
-    ServiceStats stats, IOptions<MogFaceOptions> options, TimeProvider time, ILogger<HeartbeatWriter> logger)
+    ServiceStats stats, MogFaceMetrics metrics, IOptions<MogFaceOptions> options, TimeProvider time, ILogger<HeartbeatWriter> logger)
 {
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _writes = new(1, 1);
-
-    /// <summary>After each heartbeat written to storage.</summary>
-    public event Action<InstanceHeartbeat>? Written;
 
     public InstanceHeartbeat Current()
     {
@@ -63,14 +60,15 @@ internal sealed class HeartbeatWriter(ServedModels served, ModelRegistry registr
         {
             return;
         }
+        var heartbeat = Current();
         try
         {
-            var heartbeat = Current();
             await registry.WriteHeartbeatAsync(heartbeat, limit.Token);
-            Written?.Invoke(heartbeat);
+            metrics.RecordHeartbeat(written: true, heartbeat.State);
         }
         catch (Exception ex)
         {
+            metrics.RecordHeartbeat(written: false, heartbeat.State);
             logger.LogDebug("Heartbeat not written: {Error}", ExceptionText.FirstLine(ex.Message));
         }
         finally

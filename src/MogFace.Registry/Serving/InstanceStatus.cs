@@ -9,7 +9,6 @@ internal sealed class InstanceStatus
     private readonly object _gate = new();
     private DateTimeOffset? _lastRegistryContact;
     private string? _pointerActive, _pollError, _applyError, _permanentFailure;
-    private long _polls, _applyFailures;
     private bool _stopped;
 
     /// <summary>When the registry last answered a poll (null before the first answer).</summary>
@@ -17,12 +16,6 @@ internal sealed class InstanceStatus
 
     /// <summary>The active version of the newest pointer read (null while the registry has none).</summary>
     public string? PointerActive { get { lock (_gate) return _pointerActive; } }
-
-    /// <summary>Completed pointer polls (successful or not).</summary>
-    public long Polls { get { lock (_gate) return _polls; } }
-
-    /// <summary>Failed attempts to apply a pointer.</summary>
-    public long ApplyFailures { get { lock (_gate) return _applyFailures; } }
 
     /// <summary>What a heartbeat reports, read at one moment; the error is the apply error first (it is what keeps a
     /// version from serving), then the poll error.</summary>
@@ -45,7 +38,6 @@ internal sealed class InstanceStatus
     {
         lock (_gate)
         {
-            _polls++;
             var previous = _pollError;
             _pollError = error;
             return previous;
@@ -62,7 +54,6 @@ internal sealed class InstanceStatus
     {
         lock (_gate)
         {
-            _applyFailures++;
             _applyError = error;
             if (permanentFailure is not null)
                 _permanentFailure = permanentFailure;

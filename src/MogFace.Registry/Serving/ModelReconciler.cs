@@ -73,30 +73,6 @@ internal sealed class ModelReconciler : BackgroundService
             .Build();
     }
 
-    /// <summary>After each poll: true when storage answered.</summary>
-    public event Action<bool>? PollCompleted;
-
-    /// <summary>After each failed attempt to load and swap (it will be retried unless superseded or permanent).</summary>
-    public event Action<Exception>? ApplyFailed;
-
-    /// <summary>After each heartbeat written to storage.</summary>
-    public event Action<InstanceHeartbeat>? HeartbeatWritten
-    {
-        add => _heartbeats.Written += value;
-        remove => _heartbeats.Written -= value;
-    }
-
-    public long Polls => _status.Polls;
-
-    public long ApplyFailures => _status.ApplyFailures;
-
-    public DateTimeOffset? LastRegistryContact => _status.LastRegistryContact;
-
-    public string? PointerActive => _status.PointerActive;
-
-    /// <summary>Completes when the poller waits for its next poll with its timer set (tests move a fake clock then).</summary>
-    public Task WhenParkedAsync() => _schedule.WhenWaitingAsync();
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // never hold up host start-up
@@ -130,15 +106,11 @@ internal sealed class ModelReconciler : BackgroundService
         await _heartbeats.WriteFinalAsync();
     }
 
-    internal InstanceHeartbeat Heartbeat() => _heartbeats.Current();
-
-    internal TimeSpan NextDelay() => _schedule.NextDelay();
-
-    internal async Task PollOnceAsync(CancellationToken cancellationToken)
+    private async Task PollOnceAsync(CancellationToken cancellationToken)
     {
         var ok = await _poller.PollOnceAsync(Publish, cancellationToken);
         await _heartbeats.WriteAsync(cancellationToken);
-        PollCompleted?.Invoke(ok);
+        _metrics.RecordPoll(ok); // after the heartbeat: a poll counted is a poll reported
     }
 
     private void Publish(PointerDocument? pointer)
@@ -226,7 +198,6 @@ internal sealed class ModelReconciler : BackgroundService
             _metrics.RecordSwapFailure(permanent is not null ? ex.InnerException?.GetType().Name ?? ex.GetType().Name : ex.GetType().Name, permanent is not null);
             activity?.SetStatus(ActivityStatusCode.Error, error);
             await _heartbeats.WriteAsync(cancellationToken);
-            ApplyFailed?.Invoke(ex);
             throw;
         }
         finally

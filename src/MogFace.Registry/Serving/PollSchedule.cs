@@ -9,10 +9,8 @@ namespace MogFace.Registry.Serving;
 /// </summary>
 internal sealed class PollSchedule(IOptions<MogFaceOptions> options, TimeProvider time)
 {
-    private const double Jitter = 0.2;
-    private readonly object _gate = new();
-    private TaskCompletionSource _waiting = NewSignal();
-    private bool _isWaiting;
+    /// <summary>The jitter on each side of the poll interval, as a fraction of it.</summary>
+    public const double Jitter = 0.2;
 
     public TimeSpan NextDelay() =>
         options.Value.PollInterval * (1 - Jitter + 2 * Jitter * Random.Shared.NextDouble());
@@ -20,41 +18,14 @@ internal sealed class PollSchedule(IOptions<MogFaceOptions> options, TimeProvide
     /// <summary>Waits for the next poll; false when stopping.</summary>
     public async Task<bool> WaitAsync(CancellationToken stoppingToken)
     {
-        // Task.Delay registers its timer synchronously, so "waiting" is only signalled once the timer exists.
-        var wait = Task.Delay(NextDelay(), time, stoppingToken);
-        lock (_gate)
-        {
-            _isWaiting = true;
-            _waiting.TrySetResult();
-        }
         try
         {
-            await wait;
+            await Task.Delay(NextDelay(), time, stoppingToken);
             return true;
         }
         catch (OperationCanceledException)
         {
             return false;
         }
-        finally
-        {
-            lock (_gate)
-            {
-                _isWaiting = false;
-                _waiting = NewSignal();
-            }
-        }
     }
-
-    /// <summary>
-    /// Completes when the poller waits for its next poll with its timer registered (at once if it does now), so a
-    /// test can advance a fake clock knowing the poll will fire.
-    /// </summary>
-    public Task WhenWaitingAsync()
-    {
-        lock (_gate)
-            return _isWaiting ? Task.CompletedTask : _waiting.Task;
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -48,9 +48,6 @@ internal sealed class ServedModels : IModelProvider, IDisposable
     /// <summary>Raised after every swap, on the thread that swapped.</summary>
     public event Action<ModelSwap>? Swapped;
 
-    /// <summary>Raised when a retired model's session has been disposed, on the thread that released it.</summary>
-    public event Action<string>? ModelDisposed;
-
     public ModelLease? TryAcquire(string? clientId) =>
         Acquire(set => set.Canary is not null && CanaryRouter.RoutesToCanary(clientId, set.CanaryPercent) ? set.Canary : set.Active);
 
@@ -157,7 +154,6 @@ internal sealed class ServedModels : IModelProvider, IDisposable
     {
         Interlocked.Increment(ref _disposed);
         _logger.LogDebug("Disposed the session of {Version}", model.Version);
-        ModelDisposed?.Invoke(model.Version);
     }
 
     /// <summary>Stops serving; sessions go as their last leases end.</summary>

@@ -23,6 +23,8 @@ public sealed class MogFaceMetrics : IDisposable
     private readonly Histogram<double> _detectDuration;
     private readonly Counter<long> _detectErrors;
     private readonly Counter<long> _canaryDecisions;
+    private readonly Counter<long> _polls;
+    private readonly Counter<long> _heartbeats;
     private volatile ServingVersions _serving = new(null, null);
 
     public MogFaceMetrics(IMeterFactory meterFactory)
@@ -51,6 +53,10 @@ public sealed class MogFaceMetrics : IDisposable
         _detectErrors = meter.CreateCounter<long>("mogface.detect.errors", "{error}", "Failed detect requests.");
         _canaryDecisions = meter.CreateCounter<long>("mogface.canary.decisions", "{decision}",
             "Canary plan decisions written by this instance's decider, tagged action (advance, promote, rollback, cancel).");
+        _polls = meter.CreateCounter<long>("mogface.registry.polls", "{poll}",
+            "Pointer polls by this instance, tagged outcome (answered, failed: storage did not answer).");
+        _heartbeats = meter.CreateCounter<long>("mogface.instance.heartbeats", "{heartbeat}",
+            "Heartbeats this instance tried to write, tagged outcome (written, failed) and the state they reported.");
         meter.CreateObservableGauge("mogface.model.active", ObserveServing, "{model}",
             "1 for each version this instance serves, tagged model.version and model.role (active or canary).");
     }
@@ -85,6 +91,12 @@ public sealed class MogFaceMetrics : IDisposable
 
     internal void RecordCanaryDecision(string version, string action) =>
         _canaryDecisions.Add(1, new KeyValuePair<string, object?>("model.version", version), new KeyValuePair<string, object?>("action", action));
+
+    internal void RecordPoll(bool answered) =>
+        _polls.Add(1, new KeyValuePair<string, object?>("outcome", answered ? "answered" : "failed"));
+
+    internal void RecordHeartbeat(bool written, string state) =>
+        _heartbeats.Add(1, new KeyValuePair<string, object?>("outcome", written ? "written" : "failed"), new KeyValuePair<string, object?>("state", state));
 
     internal void SetServing(string? active, string? canary) => _serving = new ServingVersions(active, canary);
 

@@ -1,7 +1,7 @@
 using MogFace.Registry.Tests.Infrastructure;
 using MogFace.Tests.Shared;
-using MogFace.Registry.Serving;
 using MogFace.Registry.Storage;
+using MogFace.Registry.Administration;
 
 namespace MogFace.Registry.Tests.Administration;
 
@@ -28,7 +28,7 @@ public sealed class AdminTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         await _instance.Ingestion.IngestAsync("junk.onnx", new MemoryStream([1, 2, 3]), null, CancellationToken.None);
         await _instance.StartAsync();
-        await _instance.Reconciler.HeartbeatAsync(h => h.Active == _back);
+        await _instance.HeartbeatAsync(h => h.Active == _back);
 
         var view = await Admin.ListAsync(CancellationToken.None);
 

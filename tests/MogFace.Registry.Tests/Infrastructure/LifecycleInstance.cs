@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
@@ -9,6 +10,8 @@ using MogFace.Registry;
 using MogFace.Registry.Serving;
 using MogFace.Registry.Storage;
 using MogFace.Registry.Telemetry;
+using MogFace.Registry.Administration;
+using MogFace.Registry.Ingestion;
 
 namespace MogFace.Registry.Tests.Infrastructure;
 
@@ -26,18 +29,21 @@ internal sealed class LifecycleInstance : IAsyncDisposable
     {
         _services = services;
         CacheDirectory = cacheDirectory;
+        Meter = new InstanceMeter(services.GetRequiredService<IMeterFactory>());
     }
 
     public string CacheDirectory { get; }
     public IServiceProvider Services => _services;
     public ServedModels Host => _services.GetRequiredService<ServedModels>();
     public IModelProvider Provider => _services.GetRequiredService<IModelProvider>();
-    public ModelReconciler Reconciler => _services.GetRequiredService<ModelReconciler>();
     public IWeightsIngestion Ingestion => _services.GetRequiredService<IWeightsIngestion>();
     public IModelAdmin Admin => _services.GetRequiredService<IModelAdmin>();
     public ModelRegistry Registry => _services.GetRequiredService<ModelRegistry>();
     public ModelCache Cache => _services.GetRequiredService<ModelCache>();
     public MogFaceMetrics Metrics => _services.GetRequiredService<MogFaceMetrics>();
+
+    /// <summary>What this instance reports in its metrics, from its creation on.</summary>
+    public InstanceMeter Meter { get; }
 
     /// <param name="suffix">Container names models-&lt;suffix&gt; and weights-&lt;suffix&gt;: one registry per test.</param>
     public static LifecycleInstance Create(
@@ -106,5 +112,6 @@ internal sealed class LifecycleInstance : IAsyncDisposable
                 await service.StopAsync(CancellationToken.None);
         }
         await _services.DisposeAsync();
+        Meter.Dispose();
     }
 }

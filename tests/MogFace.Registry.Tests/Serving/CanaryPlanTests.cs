@@ -32,7 +32,7 @@ public sealed class CanaryPlanTests(AzuriteFixture azurite) : IAsyncLifetime
     private const int MaxRounds = 15;
 
     private readonly string _suffix = AzuriteFixture.NewContainerSuffix();
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly PollClock _time = new(DateTimeOffset.UtcNow);
     private readonly List<LifecycleInstance> _instances = [];
     private readonly ConcurrentQueue<Answer> _answers = new();
     private int _round;
@@ -201,8 +201,8 @@ public sealed class CanaryPlanTests(AzuriteFixture azurite) : IAsyncLifetime
     /// <summary>One poll on every instance (the fake clock moves past the longest jittered interval once, for all).</summary>
     private async Task PollAllAsync()
     {
-        await Task.WhenAll(_instances.Select(i => i.Reconciler.WhenParkedAsync().WaitAsync(ReconcilerSteps.Timeout)));
-        var polls = _instances.Select(i => i.Reconciler.NextPollAsync()).ToArray();
+        await _time.WhenPollersWaitAsync(Poll, _instances.Count).WaitAsync(ReconcilerSteps.Timeout);
+        var polls = _instances.Select(i => i.NextPollAsync()).ToArray();
         _time.Advance(Poll * 1.21);
         await Task.WhenAll(polls);
     }

@@ -40,7 +40,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
         await instance.Host.ServesAsync(v1);
 
         faults.BreakModelDownloads = true;
-        var failure = instance.Reconciler.NextApplyFailureAsync();
+        var failure = instance.NextApplyFailureAsync();
         var v2 = await instance.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
         await failure;
         Assert.True(faults.Cut > 0);

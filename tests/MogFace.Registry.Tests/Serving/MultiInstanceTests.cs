@@ -41,7 +41,7 @@ public sealed class MultiInstanceTests(AzuriteFixture azurite) : IAsyncLifetime
         foreach (var (name, bytes) in new[] { ("blazeface-back.onnx", TestWeights.Back), ("blazeface-back-b.onnx", TestWeights.BackVariant("b")) })
         {
             var version = TestWeights.VersionOf(name, bytes);
-            var heartbeats = _instances.Select(i => i.Reconciler.HeartbeatAsync(h => h.Active == version)).ToArray();
+            var heartbeats = _instances.Select(i => i.HeartbeatAsync(h => h.Active == version)).ToArray();
             var uploaded = await uploader.IngestAcceptedAsync(name, bytes);
             Assert.Equal(version, uploaded);
             await Task.WhenAll(_instances.Select(i => i.Host.ServesAsync(version)));

@@ -15,7 +15,7 @@ namespace MogFace.Registry.Tests.Serving;
 public sealed class ReadinessTests(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(10);
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly PollClock _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly PointerOutage _outage = new();
     private LifecycleInstance _instance = null!;
 
@@ -34,13 +34,13 @@ public sealed class ReadinessTests(AzuriteFixture azurite, Xunit.Abstractions.IT
         var readiness = _instance.Services.GetRequiredService<IReadiness>();
         Assert.Equal("registry-unreachable", readiness.Check().Status); // not polled yet
         await _instance.StartAsync();
-        await _instance.Reconciler.WhenParkedAsync().WaitAsync(ReconcilerSteps.Timeout);
+        await _time.WhenPollersWaitAsync(Poll).WaitAsync(ReconcilerSteps.Timeout);
         var empty = readiness.Check();
         Assert.True(empty.Ready);
         Assert.Equal("empty", empty.Status);
 
         var v1 = await _instance.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
-        await _instance.Reconciler.PollNowAsync(_time, Poll);
+        await _instance.PollNowAsync(_time, Poll);
         await _instance.Host.ServesAsync(v1);
         var serving = readiness.Check();
         Assert.True(serving.Ready);
@@ -49,10 +49,10 @@ public sealed class ReadinessTests(AzuriteFixture azurite, Xunit.Abstractions.IT
         // The pointer cannot be read: still ready within 30 s of the last answer, not ready past it, while the
         // loaded model keeps serving requests.
         _outage.Down = true;
-        Assert.False(await _instance.Reconciler.PollNowAsync(_time, Poll)); // ~12 s
-        Assert.False(await _instance.Reconciler.PollNowAsync(_time, Poll)); // ~24 s
+        Assert.False(await _instance.PollNowAsync(_time, Poll)); // ~12 s
+        Assert.False(await _instance.PollNowAsync(_time, Poll)); // ~24 s
         Assert.True(readiness.Check().Ready);
-        Assert.False(await _instance.Reconciler.PollNowAsync(_time, Poll)); // ~36 s
+        Assert.False(await _instance.PollNowAsync(_time, Poll)); // ~36 s
         var silent = readiness.Check();
         Assert.False(silent.Ready);
         Assert.Equal(("registry-unreachable", v1), (silent.Status, silent.ModelVersion));
@@ -61,7 +61,7 @@ public sealed class ReadinessTests(AzuriteFixture azurite, Xunit.Abstractions.IT
             Assert.Equal(v1, lease!.Model.Version);
 
         _outage.Down = false;
-        Assert.True(await _instance.Reconciler.PollNowAsync(_time, Poll));
+        Assert.True(await _instance.PollNowAsync(_time, Poll));
         Assert.True(readiness.Check().Ready);
     }
 

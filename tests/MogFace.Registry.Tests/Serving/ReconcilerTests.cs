@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using MogFace.Engine.Detection;
 using MogFace.Registry.Ingestion.Gates;
 using Azure.Storage.Blobs.Models;
@@ -15,7 +16,7 @@ namespace MogFace.Registry.Tests.Serving;
 public sealed class ReconcilerTests(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(10);
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly PollClock _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly string _suffix = AzuriteFixture.NewContainerSuffix();
     private readonly List<LifecycleInstance> _instances = [];
 
@@ -39,23 +40,23 @@ public sealed class ReconcilerTests(AzuriteFixture azurite, Xunit.Abstractions.I
     public async Task Polls_every_interval_with_at_most_20_percent_jitter()
     {
         var instance = NewInstance();
-        var first = instance.Reconciler.NextPollAsync();
+        var first = instance.NextPollAsync();
         await instance.StartAsync();
         Assert.True(await first); // at start-up, without waiting for the interval
 
         for (var cycle = 0; cycle < 5; cycle++)
         {
-            await instance.Reconciler.WhenParkedAsync().WaitAsync(ReconcilerSteps.Timeout);
-            var polls = instance.Reconciler.Polls;
-            var next = instance.Reconciler.NextPollAsync();
+            await _time.WhenPollersWaitAsync(Poll).WaitAsync(ReconcilerSteps.Timeout);
+            var polls = instance.Meter.Count("mogface.registry.polls");
+            var next = instance.NextPollAsync();
             _time.Advance(Poll * 0.79);
             Assert.False(next.IsCompleted);
-            Assert.Equal(polls, instance.Reconciler.Polls); // the timer has not fired before 80 % of the interval
+            Assert.Equal(polls, instance.Meter.Count("mogface.registry.polls")); // the timer has not fired before 80 % of the interval
             _time.Advance(Poll * 0.42);
             Assert.True(await next); // …and always has by 120 %
-            Assert.Equal(polls + 1, instance.Reconciler.Polls);
+            Assert.Equal(polls + 1, instance.Meter.Count("mogface.registry.polls"));
         }
-        Assert.InRange(instance.Reconciler.NextDelay().TotalSeconds, 8, 12);
+        Assert.InRange(instance.Services.GetRequiredService<PollSchedule>().NextDelay().TotalSeconds, 8, 12);
     }
 
     [Fact]
@@ -63,13 +64,13 @@ public sealed class ReconcilerTests(AzuriteFixture azurite, Xunit.Abstractions.I
     {
         var instance = NewInstance();
         await instance.StartAsync();
-        await instance.Reconciler.WhenParkedAsync().WaitAsync(ReconcilerSteps.Timeout);
+        await _time.WhenPollersWaitAsync(Poll).WaitAsync(ReconcilerSteps.Timeout);
         Assert.False(instance.Provider.IsReady); // empty registry: nothing to serve, health says 503
         Assert.Null(instance.Provider.TryAcquire(null));
 
         var v1 = await instance.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
-        var written = instance.Reconciler.HeartbeatAsync(h => h.Active == v1);
-        await instance.Reconciler.PollNowAsync(_time, Poll);
+        var written = instance.HeartbeatAsync(h => h.Active == v1);
+        await instance.PollNowAsync(_time, Poll);
         await instance.Host.ServesAsync(v1);
 
         Assert.True(instance.Provider.IsReady);
@@ -120,11 +121,11 @@ public sealed class ReconcilerTests(AzuriteFixture azurite, Xunit.Abstractions.I
         // A registered version whose stored bytes do not match its sha256 (corrupted in storage).
         var broken = await RegisterBrokenVersionAsync(instance.Registry, "broken-000000000000");
         await instance.Admin.ActivateAsync(broken, "test", CancellationToken.None);
-        var failure = instance.Reconciler.NextApplyFailureAsync();
-        var degradedHeartbeat = instance.Reconciler.HeartbeatAsync(h => h.LastError is not null);
-        await instance.Reconciler.PollNowAsync(_time, Poll);
+        var failure = instance.NextApplyFailureAsync();
+        var degradedHeartbeat = instance.HeartbeatAsync(h => h.LastError is not null);
+        await instance.PollNowAsync(_time, Poll);
         // Downloaded twice, never right: permanent (PermanentLoadFailureTests), not retried.
-        Assert.IsType<ModelIntegrityException>(Assert.IsType<PermanentLoadException>(await failure).InnerException);
+        Assert.Equal(new SwapFailure(nameof(ModelIntegrityException), Permanent: true), await failure);
         Assert.Equal(v1, instance.Host.Current.ActiveVersion); // still serving
         using (var lease = instance.Provider.TryAcquire(null))
             Assert.Equal(v1, lease!.Model.Version);
@@ -134,9 +135,9 @@ public sealed class ReconcilerTests(AzuriteFixture azurite, Xunit.Abstractions.I
 
         // The next pointer wins at the next poll, without waiting out the backoff of the broken one.
         var v2 = await instance.IngestAcceptedAsync("blazeface-back.onnx", TestWeights.Back);
-        await instance.Reconciler.PollNowAsync(_time, Poll);
+        await instance.PollNowAsync(_time, Poll);
         await instance.Host.ServesAsync(v2);
-        Assert.Equal(1, instance.Reconciler.ApplyFailures);
+        Assert.Equal(1, instance.Meter.Count("mogface.model.swap_failures"));
         Assert.Equal(1, instance.Host.ModelsDisposed);
     }
 
@@ -153,7 +154,7 @@ public sealed class ReconcilerTests(AzuriteFixture azurite, Xunit.Abstractions.I
         try
         {
             for (var i = 0; i < 2; i++)
-                Assert.False(await instance.Reconciler.PollNowAsync(_time, Poll)); // the poll fails…
+                Assert.False(await instance.PollNowAsync(_time, Poll)); // the poll fails…
             using var lease = instance.Provider.TryAcquire(null); // …and requests are still answered
             Assert.Equal(v1, lease!.Model.Version);
             Assert.NotEmpty(lease.Model.DetectFaces(ProbeImage.Pixels, DetectionOptions.Default, new StageClock()));
@@ -164,8 +165,8 @@ public sealed class ReconcilerTests(AzuriteFixture azurite, Xunit.Abstractions.I
             await azurite.StartAsync();
         }
 
-        var recovered = instance.Reconciler.HeartbeatAsync(h => h.Active == v2 && h.LastError is null);
-        Assert.True(await instance.Reconciler.PollNowAsync(_time, Poll));
+        var recovered = instance.HeartbeatAsync(h => h.Active == v2 && h.LastError is null);
+        Assert.True(await instance.PollNowAsync(_time, Poll));
         await instance.Host.ServesAsync(v2);
         var heartbeat = await recovered;
         Assert.Equal("ready", heartbeat.State);

@@ -78,14 +78,14 @@ public sealed class CorruptPointerTests(AzuriteFixture azurite, Xunit.Abstractio
         await instance.Host.ServesAsync(back);
 
         await CorruptAsync(instance, "{not json");
-        var degraded = await instance.Reconciler.HeartbeatAsync(h => h.State == "degraded");
+        var degraded = await instance.HeartbeatAsync(h => h.State == "degraded");
         Assert.Contains("pointer.json", degraded.LastError);
         Assert.NotNull(instance.Services.GetRequiredService<PointerHealth>().Error);
         using (var lease = instance.Provider.TryAcquire(null))
             Assert.Equal(back, lease!.Model.Version);
 
         await instance.Admin.ActivateAsync(back, "repair", CancellationToken.None);
-        await instance.Reconciler.HeartbeatAsync(h => h.State == "ready");
+        await instance.HeartbeatAsync(h => h.State == "ready");
         Assert.Null(instance.Services.GetRequiredService<PointerHealth>().Error);
     }
 
@@ -99,7 +99,7 @@ public sealed class CorruptPointerTests(AzuriteFixture azurite, Xunit.Abstractio
         await first.Admin.RollbackAsync(CancellationToken.None);
         await first.StartAsync();
         await first.Host.ServesAsync(front);
-        await first.Reconciler.HeartbeatAsync(h => h.Active == front);
+        await first.HeartbeatAsync(h => h.Active == front);
         await CorruptAsync(first, "{not json");
 
         var restarted = NewInstance("instance-b");

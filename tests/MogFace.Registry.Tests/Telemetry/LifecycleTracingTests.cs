@@ -18,7 +18,7 @@ public sealed class LifecycleTracingTests(AzuriteFixture azurite, Xunit.Abstract
     public async Task An_upload_is_one_ingest_span_and_applying_it_is_a_swap_span_with_download_session_and_warmup()
     {
         var spans = new List<Activity>();
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new PollClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var suffix = AzuriteFixture.NewContainerSuffix();
         var instanceId = "tracing-" + suffix;
         await using var instance = LifecycleInstance.Create(azurite, suffix, instanceId, time, Poll, output: output);
@@ -26,7 +26,7 @@ public sealed class LifecycleTracingTests(AzuriteFixture azurite, Xunit.Abstract
         {
             await instance.StartAsync();
             var version = await instance.IngestAcceptedAsync($"traced-{suffix}.onnx", TestWeights.Back);
-            await instance.Reconciler.PollNowAsync(time, Poll);
+            await instance.PollNowAsync(time, Poll);
             await instance.Host.ServesAsync(version);
             tracing.ForceFlush();
 
