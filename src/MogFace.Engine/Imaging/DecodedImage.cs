@@ -42,6 +42,6 @@ public sealed class DecodedImage : IDisposable
     {
         _owner?.Dispose();
         if (Interlocked.Exchange(ref _pooled, null) is { } pooled)
-            System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+            PixelBuffers.Return(pooled);
     }
 }

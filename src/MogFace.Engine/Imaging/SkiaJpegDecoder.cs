@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
@@ -56,7 +55,7 @@ internal static class SkiaJpegDecoder
         var plan = PlanFor(codec, sampled);
         int width = plan.StoredWidth, height = plan.StoredHeight;
         var rgbaLength = checked(width * height * 4);
-        var rgba = ArrayPool<byte>.Shared.Rent(rgbaLength);
+        var rgba = PixelBuffers.Rent(rgbaLength);
         byte[]? rgb = null;
         try
         {
@@ -76,7 +75,7 @@ internal static class SkiaJpegDecoder
                     ? "The JPEG image is truncated (the decoder ran out of data)."
                     : $"The JPEG image could not be decoded ({result}).");
             var rgbLength = width * height * 3;
-            rgb = ArrayPool<byte>.Shared.Rent(rgbLength);
+            rgb = PixelBuffers.Rent(rgbLength);
             ExifOrientation.CopyToRgb(rgba.AsSpan(0, rgbaLength), width, height, plan.Orientation, rgb.AsSpan(0, rgbLength));
             var (displayedWidth, displayedHeight) = ExifOrientation.Displayed(width, height, plan.Orientation);
             var pixels = new RgbPixels(displayedWidth, displayedHeight, rgb.AsMemory(0, rgbLength), plan.SourceWidth, plan.SourceHeight);
@@ -86,9 +85,9 @@ internal static class SkiaJpegDecoder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rgba);
+            PixelBuffers.Return(rgba);
             if (rgb is not null)
-                ArrayPool<byte>.Shared.Return(rgb);
+                PixelBuffers.Return(rgb);
         }
     }
 }
