@@ -78,9 +78,9 @@ public static class ImageIntake
         {
             info = Image.Identify(Accepted, stream);
         }
-        catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or NotSupportedException)
+        catch (Exception ex) when (DecoderFaults.IsInputFault(ex))
         {
-            throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image header could not be read: {ex.Message}", ex);
+            throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image header could not be read: {Reason(ex)}", ex);
         }
         if (info is null || info.Width <= 0 || info.Height <= 0)
             throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image header could not be read.");
@@ -105,11 +105,16 @@ public static class ImageIntake
             image.Mutate(x => x.AutoOrient());
             return image;
         }
-        catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or NotSupportedException or InvalidOperationException)
+        catch (Exception ex) when (DecoderFaults.IsInputFault(ex))
         {
-            throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image could not be decoded: {ex.Message}", ex);
+            throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image could not be decoded: {Reason(ex)}", ex);
         }
     }
+
+    /// <summary>The decoder's own message when it reports a format problem; a defect inside it is named, not quoted ("Object reference not set…" says nothing to a client).</summary>
+    private static string Reason(Exception ex) => ex is ImageFormatException or InvalidImageContentException or NotSupportedException
+        ? ex.Message
+        : $"the decoder failed on malformed data ({ex.GetType().Name})";
 
     /// <summary>
     /// The pixels a decode for detection will produce, from the header alone (what <c>DecodeBudget</c>
@@ -125,7 +130,7 @@ public static class ImageIntake
                 return SkiaJpegDecoder.PlanFor(bytes.Span, sampled)?.DecodedPixels ?? 0;
             return Image.Identify(Accepted, stream) is { Width: > 0, Height: > 0 } info ? (long)info.Width * info.Height : 0;
         }
-        catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or NotSupportedException)
+        catch (Exception ex) when (DecoderFaults.IsInputFault(ex))
         {
             return 0;
         }
