@@ -7,7 +7,7 @@ namespace MogFace.Engine.Tests.Imaging;
 /// The images fuzzing found (docs/fuzzing.md, fuzz/corpus/image/regression-*): crafted JPEG and WebP files on which
 /// ImageSharp 2.x throws NullReferenceException or ArgumentOutOfRangeException from inside its decoders, which the
 /// intake let escape (a 500 on /api/detect). Through the same path they are now refused as undecodable (400), and
-/// the header count the decode budget reads answers 0 rather than throwing.
+/// the pixel count the decode budget reads answers 0 rather than throwing.
 /// </summary>
 public class ImageFuzzRegressionTests
 {
@@ -20,9 +20,13 @@ public class ImageFuzzRegressionTests
     {
         var bytes = File.ReadAllBytes(Path.Combine(RepoPaths.FuzzCorpus("image"), file));
 
-        Assert.True(ImageIntake.HeaderPixels(bytes) >= 0);
+        Assert.True(ImageIntake.DecodedPixels(bytes, null) >= 0);
+        Assert.True(ImageIntake.DecodedPixels(bytes, (w, h) => (w / 8, h / 8)) >= 0);
         var ex = Assert.Throws<ImageInputException>(() => ImageIntake.Decode(bytes, ImageLimits.Default));
         Assert.Equal(ImageInputError.Undecodable, ex.Error);
         Assert.Equal(400, ex.Error.ToHttpStatus());
+        // The detection path (scaled JPEG decode) refuses them the same way.
+        var scaled = Assert.Throws<ImageInputException>(() => ImageIntake.DecodeForDetection(bytes, ImageLimits.Default, (w, h) => (w / 8, h / 8)));
+        Assert.Equal(ImageInputError.Undecodable, scaled.Error);
     }
 }
