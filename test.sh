@@ -7,9 +7,10 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages the tests need: OpenCV and ONNX for the MogFace parity fixtures and test model; chromium
-# (and a font) for the operator console's browser tests, driven by Playwright without its browser download.
+# (and a font) for the operator console's browser tests, driven by Playwright without its browser download; AFL++
+# for scripts/fuzz.sh.
 export MOGFACE_SETUP_TEST=1
-export MOGFACE_TEST_APT_PACKAGES="${MOGFACE_TEST_APT_PACKAGES:-python3-numpy python3-onnx python3-opencv shellcheck chromium fonts-dejavu-core}"
+export MOGFACE_TEST_APT_PACKAGES="${MOGFACE_TEST_APT_PACKAGES:-python3-numpy python3-onnx python3-opencv shellcheck chromium fonts-dejavu-core afl++}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 bash scripts/setup.sh
 
@@ -37,8 +38,16 @@ status=0
 dotnet test MogFace.Functions.sln -c Release --no-build --nologo -v quiet \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
-passed=0
-failed=0
+# Fuzzing (docs/fuzzing.md): the corpus replayed, then each target under AFL++ for a bounded time. Its targets count
+# as tests: one passed or failed each, so a crash shows in the totals below and fails the run.
+echo "== fuzz (${MOGFACE_FUZZ_SECONDS:-20} s per target)" >&2
+fuzz_log="$results/fuzz.log"
+FUZZ_SECONDS="${MOGFACE_FUZZ_SECONDS:-20}" bash scripts/fuzz.sh 2>&1 | tee "$fuzz_log" >&2 || status=1
+fuzz_counts=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$fuzz_log" | tail -1)
+read -r fuzz_passed fuzz_failed <<<"${fuzz_counts:-0 1}"
+
+passed=$fuzz_passed
+failed=$fuzz_failed
 for trx in "$results"/*.trx; do
   [[ -f $trx ]] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)

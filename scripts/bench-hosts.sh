@@ -9,23 +9,12 @@ image="${1:-tests/images/grace_hopper_512x512.jpg}"
 kit="$(cd "$root/.." && pwd)/shared/functions-host"
 funchost_dir="${MOGFACE_FUNCHOST_DIR:-$HOME/.cache/funchost}"
 cli="dotnet src/MogFace.Cli/bin/Release/net10.0/mogface.dll"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/bench-stack.sh
+. "$root/scripts/bench-stack.sh"
 
 blob=10100 server_port=7181 functions_port=7182
-storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((blob + 1))/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((blob + 2))/devstoreaccount1;"
+bench_azurite $blob
 export AzureWebJobsStorage="$storage" MogFace__ExecutionProvider=cpu MogFace__CacheDirectory="$work/cache"
-
-node_modules/.bin/azurite --blobHost 127.0.0.1 --blobPort $blob --queuePort $((blob + 1)) --tablePort $((blob + 2)) \
-  --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent &
-pids+=($!)
-sleep 3
 
 # Seconds from process start to the first 200 on POST /api/detect.
 first_detect() {

@@ -11,6 +11,7 @@ public static class Program
     {
         var bench = BenchCommand.Create();
         bench.Subcommands.Add(HttpBenchCommand.Create());
+        bench.Subcommands.Add(SoakCommand.Create());
         return new RootCommand("mogface: face detection with MogFace / BlazeFace ONNX models")
         {
             DetectCommand.Create(),

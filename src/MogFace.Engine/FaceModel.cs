@@ -103,6 +103,20 @@ public sealed class FaceModel : IDisposable
         return Pipeline.Detect(image, options, clock, cancellationToken);
     }
 
+    /// <summary>The fewest pixels of a W×H image a detect with <paramref name="options"/> samples (<see cref="IFacePipeline.SampledSize"/>).</summary>
+    public (int Width, int Height) SampledSize(int width, int height, DetectionOptions options) =>
+        Pipeline.SampledSize(width, height, options);
+
+    /// <summary>What <see cref="ImageIntake.DecodeForDetection"/> needs to decode no more of a JPEG than this model samples.</summary>
+    public Func<int, int, (int Width, int Height)> Sampling(DetectionOptions options) => (width, height) => SampledSize(width, height, options);
+
+    /// <summary>Runs the model on pixels decoded for it (possibly at a reduced scale) and shapes the response of system.md.</summary>
+    public DetectionResult Detect(DecodedImage image, DetectionOptions options, string instance, StageClock clock, CancellationToken cancellationToken = default)
+    {
+        var faces = DetectFaces(image.Pixels, options, clock, cancellationToken);
+        return new DetectionResult(Version, instance, new ImageSize(image.Width, image.Height), faces, clock.Finish());
+    }
+
     /// <summary>Runs the model on a decoded image and shapes the response of system.md.</summary>
     public DetectionResult Detect(Image<Rgb24> image, DetectionOptions options, string instance, StageClock clock, CancellationToken cancellationToken = default)
     {

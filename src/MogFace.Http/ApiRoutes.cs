@@ -30,6 +30,8 @@ public static class ApiRoutes
         "The status of an asynchronous upload: validating, accepted, rejected or failed.");
     public static readonly ApiRoute ActivateModel = new("ActivateModel", "POST", "models/{version}/activate", KeyLevel.Admin,
         "Make a registered version active (roll forward or back).");
+    public static readonly ApiRoute DeleteModel = new("DeleteModel", "DELETE", "models/{version}", KeyLevel.Admin,
+        "Delete a version nothing refers to (204); 409 when active, canary, rollback target or a running plan's; 404 when unknown.");
     public static readonly ApiRoute RollbackModel = new("RollbackModel", "POST", "models/rollback", KeyLevel.Admin,
         "Active ← previous.");
     public static readonly ApiRoute SetCanary = new("SetCanary", "PUT", "models/canary", KeyLevel.Admin,
@@ -50,7 +52,7 @@ public static class ApiRoutes
 
     /// <summary>The routes both hosts serve under <c>/api</c>.</summary>
     public static IReadOnlyList<ApiRoute> Api { get; } =
-        [Health, Live, Ready, Detect, ListModels, UploadModel, ActivateModel, RollbackModel, SetCanary, ClearCanary, PromoteCanary, StartCanaryPlan, GetUpload];
+        [Health, Live, Ready, Detect, ListModels, UploadModel, ActivateModel, DeleteModel, RollbackModel, SetCanary, ClearCanary, PromoteCanary, StartCanaryPlan, GetUpload];
 
     /// <summary>Every HTTP function of the Functions app.</summary>
     public static IReadOnlyList<ApiRoute> Functions { get; } = [.. Api, Console];

@@ -5,13 +5,15 @@ using MogFace.Registry.Configuration;
 namespace MogFace.Http;
 
 /// <summary>
-/// Pixels being decoded at once, counted from the image headers before decoding. A JPEG's cost follows its
-/// header's width × height, not its size: an 87 kB JPEG that says 6000×6000 costs seconds of decode (issue 12,
-/// case 3), and ImageSharp 2.x cannot decode it at reduced scale (<c>DecoderOptions.TargetSize</c> is 3.x, under
-/// a paid licence). So images above <see cref="LargeImagePixels"/> take their megapixels from a budget of
-/// <see cref="BudgetPixels"/> without waiting, and a request that finds it spent is answered 503 <c>overloaded</c>:
-/// a client sending large images gets at most the budget's share of the detection slots, and ordinary photos,
-/// which never touch the budget, keep the rest.
+/// Pixels being decoded at once, counted before decoding from the image headers and the serving model: what the
+/// decode will actually produce (<c>ImageIntake.DecodedPixels</c>). A PNG, WebP or BMP decodes in full, so its cost
+/// follows its header's width × height, not its size: an 87 kB file that says 6000×6000 costs seconds (issue 12,
+/// case 3). A JPEG decodes at the DCT scale the model needs (1/2 … 1/8, issue 14), so a 6000×6000 JPEG for a
+/// model that samples 1280 px counts 1500×1500, 1/16 of it. Images whose decode is above
+/// <see cref="LargeImagePixels"/> take their megapixels from a budget of <see cref="BudgetPixels"/> without
+/// waiting, and a request that finds it spent is answered 503 <c>overloaded</c>: a client sending large images
+/// gets at most the budget's share of the detection slots, and ordinary photos, which never touch the budget,
+/// keep the rest.
 /// </summary>
 public sealed class DecodeBudget : IDisposable
 {
@@ -38,8 +40,8 @@ public sealed class DecodeBudget : IDisposable
     public long LargeImagePixels { get; }
 
     /// <summary>
-    /// Takes the large images' share of the budget (<paramref name="pixels"/> = header pixel counts of the images
-    /// of one request); the lease is acquired at once for a request of ordinary images, and is not acquired when the
+    /// Takes the large images' share of the budget (<paramref name="pixels"/> = the pixels each image of one
+    /// request will decode to); the lease is acquired at once for a request of ordinary images, and is not acquired when the
     /// budget cannot cover it now. One image larger than the whole budget takes the whole budget.
     /// </summary>
     public RateLimitLease TryTake(IEnumerable<long> pixels)

@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using MogFace.Engine;
 using MogFace.Engine.Detection;
 using MogFace.Engine.Imaging;
@@ -75,15 +74,18 @@ public static class DetectHandler
             {
                 if (!multipart && files[0].Body.Length == 0)
                     throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, "The request body is empty; send the image bytes.");
-                using var decoding = decodeBudget.TryTake(files.Select(f => ImageIntake.HeaderPixels(f.Body.Memory)));
-                if (!decoding.IsAcquired)
-                    return DecodeBudgetSpent(request, decodeBudget);
                 // The body is read (I/O) before a detection slot is taken; decode and inference hold one.
                 using var slot = await slots.EnterAsync(cancellationToken);
                 using var lease = AcquireLease(request, query, models);
                 if (lease is null)
                     return LeaseProblem(request, query, models, settings, metrics, afterBody: true)!;
                 servingVersion = Announce(request, query, lease, models, activity);
+                // What the decodes will cost, from the headers and the model's input size (a JPEG decodes at the
+                // DCT scale the model needs), is taken from the budget without waiting, or refused now.
+                var sampling = query.Annotate ? null : lease.Model.Sampling(query.Options);
+                using var decoding = decodeBudget.TryTake(files.Select(f => ImageIntake.DecodedPixels(f.Body.Memory, sampling)));
+                if (!decoding.IsAcquired)
+                    return DecodeBudgetSpent(request, decodeBudget);
                 if (!multipart)
                     return DetectOne(request, files[0].Body, query, lease, models.InstanceId, limits, metrics, files[0].ContentType, cancellationToken);
                 if (query.Annotate)
@@ -97,7 +99,7 @@ public static class DetectHandler
                 {
                     try
                     {
-                        using var image = Decode(file.Body, limits, out var clock, cancellationToken);
+                        using var image = Decode(() => ImageIntake.DecodeForDetection(file.Body.Memory, limits, sampling), out var clock, cancellationToken);
                         var result = lease.Model.Detect(image, query.Options, models.InstanceId, clock, cancellationToken);
                         metrics.RecordDetect(result.ModelVersion, result.TimingsMs.Total);
                         MogFaceTracing.RecordStages(clock.StartedAt, result.TimingsMs, result.Faces.Count);
@@ -173,13 +175,18 @@ public static class DetectHandler
         return version;
     }
 
+    /// <summary>
+    /// One image: for JSON decoded only as finely as the model samples it (a JPEG at a reduced DCT scale); for an
+    /// annotated answer at full size, drawn on and encoded.
+    /// </summary>
     private static IResult DetectOne(HttpRequest request, PooledBody body, DetectQuery query, ModelLease lease, string instance, ImageLimits limits, MogFaceMetrics metrics, string? inputType, CancellationToken cancellationToken, string? part = null)
     {
-        Image<Rgb24> image;
+        DecodedImage image;
         StageClock clock;
         try
         {
-            image = Decode(body, limits, out clock, cancellationToken);
+            var sampling = query.Annotate ? null : lease.Model.Sampling(query.Options);
+            image = Decode(() => ImageIntake.DecodeForDetection(body.Memory, limits, sampling), out clock, cancellationToken);
         }
         catch (ImageInputException ex)
         {
@@ -193,14 +200,15 @@ public static class DetectHandler
             if (!query.Annotate)
                 return SerializedJson(result);
 
-            FaceAnnotator.Draw(image, result.Faces);
+            using var drawn = image.ToImage();
+            FaceAnnotator.Draw(drawn, result.Faces);
             var mediaType = query.AnnotateMediaType
                 ?? (string.Equals(inputType, "image/png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "image/jpeg");
             using var encoded = new MemoryStream();
             if (mediaType == "image/png")
-                image.SaveAsPng(encoded);
+                drawn.SaveAsPng(encoded);
             else
-                image.SaveAsJpeg(encoded);
+                drawn.SaveAsJpeg(encoded);
             request.HttpContext.Response.Headers[FaceCountHeader] = result.Faces.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Bytes(encoded.ToArray(), mediaType);
         }
@@ -214,12 +222,12 @@ public static class DetectHandler
         Results.Bytes(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, MogFaceJson.Options), "application/json; charset=utf-8");
 
     /// <summary>Decodes one image, unless the client has left already (a decode can cost seconds).</summary>
-    private static Image<Rgb24> Decode(PooledBody body, ImageLimits limits, out StageClock clock, CancellationToken cancellationToken)
+    private static T Decode<T>(Func<T> decode, out StageClock clock, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         clock = new StageClock();
         var start = StageClock.Now();
-        var image = ImageIntake.Decode(body.Memory, limits);
+        var image = decode();
         clock.Decode = StageClock.Since(start);
         return image;
     }

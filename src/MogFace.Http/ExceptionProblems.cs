@@ -30,6 +30,8 @@ public static class ExceptionProblems
             : Problems.Create(StatusCodes.Status400BadRequest, Problems.MalformedRequest, bad.Message),
         StorageUnavailableException storage => Problems.StorageUnavailable(storage.Message),
         VersionNotFoundException missing => Problems.Create(StatusCodes.Status404NotFound, Problems.VersionNotFound, missing.Message),
+        VersionInUseException inUse => Problems.Create(StatusCodes.Status409Conflict, inUse.Code, inUse.Message,
+            new Dictionary<string, object?> { ["version"] = inUse.Version }),
         PointerUnreadableException unreadable => Problems.Create(StatusCodes.Status409Conflict, Problems.PointerUnreadable, unreadable.Message),
         CanaryIsActiveException canary => Problems.Create(StatusCodes.Status422UnprocessableEntity, Problems.CanaryIsActive, canary.Message,
             new Dictionary<string, object?> { ["version"] = canary.Version }),
@@ -39,7 +41,7 @@ public static class ExceptionProblems
     /// <summary>True when <paramref name="exception"/> is answered 500 (a failure of the server, not of the request).</summary>
     public static bool IsServerFailure(Exception exception, HttpContext context) =>
         exception is not (OperationCanceledException or HttpProblemException or ImageInputException or BadHttpRequestException
-            or StorageUnavailableException or VersionNotFoundException or PointerUnreadableException or CanaryIsActiveException)
+            or StorageUnavailableException or VersionNotFoundException or VersionInUseException or PointerUnreadableException or CanaryIsActiveException)
         || (exception is OperationCanceledException && !context.RequestAborted.IsCancellationRequested);
 
     /// <summary>Runs a handler and answers its exception as problem+json (for callers outside a host's pipeline).</summary>

@@ -86,6 +86,10 @@ public static class ModelsHandlers
                 {
                     started = await uploads.StartAsync(blobName, file, cancellationToken);
                 }
+                catch (UploadQueueFullException full)
+                {
+                    return Problems.Busy(request.HttpContext, AsyncUploadRetryAfter, full.Message);
+                }
                 catch (Exception ex) when (ex is Azure.RequestFailedException or IOException or InvalidOperationException)
                 {
                     // Which exceptions mean "storage" is this call's knowledge (InvalidOperationException is not, elsewhere).
@@ -115,6 +119,9 @@ public static class ModelsHandlers
         }
     }
 
+    /// <summary>What a refused asynchronous upload is asked to wait: about one validation.</summary>
+    private static readonly TimeSpan AsyncUploadRetryAfter = TimeSpan.FromSeconds(10);
+
     /// <summary>Where <c>GET /api/models/uploads/{id}</c> answers, relative to the host root (the same under both hosts).</summary>
     public static string UploadLocation(string id) => $"/{ApiRoutes.Prefix}/models/uploads/{id}";
 
@@ -127,6 +134,17 @@ public static class ModelsHandlers
     /// <summary><c>POST /api/models/{version}/activate</c>: 200 pointer, 404 unknown version. Replaces an unreadable pointer.</summary>
     public static Task<IResult> ActivateAsync(string version, IModelAdmin admin, CancellationToken cancellationToken) =>
         PointerActionAsync(token => admin.ActivateAsync(version, $"activate {version} (admin API)", token), cancellationToken);
+
+    /// <summary>
+    /// <c>DELETE /api/models/{version}</c>: 204 when deleted; 404 unknown (so a second delete is 404); 409 with the
+    /// <see cref="VersionInUseException.Code"/> while the pointer needs it, 409 <c>pointer-unreadable</c>.
+    /// </summary>
+    public static Task<IResult> DeleteAsync(string version, IModelAdmin admin, CancellationToken cancellationToken) =>
+        RegistryCall.RunAsync(async token =>
+        {
+            await admin.DeleteAsync(version, token);
+            return Results.NoContent();
+        }, cancellationToken);
 
     /// <summary>
     /// <c>POST /api/models/rollback</c>: 200 pointer, 409 when there is no previous version, 409

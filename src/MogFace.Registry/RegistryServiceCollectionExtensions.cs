@@ -93,6 +93,7 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<IReadiness, InstanceReadiness>();
         services.TryAddSingleton<IWeightsIngestion, WeightsIngestion>();
         services.TryAddSingleton<IngestionRetry>();
+        services.TryAddSingleton<VersionDeletion>();
         services.TryAddSingleton<IModelAdmin, ModelAdmin>();
         services.TryAddSingleton<ICanaryPlanDecider, CanaryPlanDecider>();
         services.TryAddSingleton<AsyncUploads>();

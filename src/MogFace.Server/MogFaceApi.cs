@@ -17,6 +17,7 @@ public static class MogFaceApi
         [ApiRoutes.ListModels.Name] = ModelsHandlers.ListAsync,
         [ApiRoutes.UploadModel.Name] = ModelsHandlers.UploadAsync,
         [ApiRoutes.ActivateModel.Name] = ModelsHandlers.ActivateAsync,
+        [ApiRoutes.DeleteModel.Name] = ModelsHandlers.DeleteAsync,
         [ApiRoutes.RollbackModel.Name] = ModelsHandlers.RollbackAsync,
         [ApiRoutes.SetCanary.Name] = ModelsHandlers.SetCanaryAsync,
         [ApiRoutes.ClearCanary.Name] = ModelsHandlers.ClearCanaryAsync,

@@ -58,12 +58,14 @@ internal sealed partial class WeightsContainerScan(
     {
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var processed = 0;
+        var listed = new HashSet<(string Name, ETag ETag)>();
         await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
         {
             if (!item.Name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || item.Metadata.ContainsKey(MarkerKey))
                 continue;
             var etag = item.Properties.ETag ?? default;
             var key = (item.Name, etag);
+            listed.Add(key);
             if (_attempts.TryGetValue(key, out var attempts) && attempts >= MaxAttempts)
                 continue;
             _attempts[key] = attempts + 1;
@@ -98,8 +100,14 @@ internal sealed partial class WeightsContainerScan(
                 LogNotMarked(ex, item.Name);
             }
         }
+        // Bounded by the container: a blob deleted, replaced (new ETag) or marked since is not counted any longer.
+        foreach (var gone in _attempts.Keys.Where(k => !listed.Contains(k)))
+            _attempts.TryRemove(gone, out _);
         return processed;
     }
+
+    /// <summary>How many (blob, ETag) attempt counts are kept (tests check the bound).</summary>
+    internal int TrackedBlobs => _attempts.Count;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "weights/{Name} → version {Version}")]
     private partial void LogAccepted(string name, string version);

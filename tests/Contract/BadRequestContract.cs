@@ -54,6 +54,20 @@ public abstract class BadRequestContract(IKeyedEndpointFixture fixture)
         await TestHttp.AssertProblemAsync(truncated, 400, "undecodable-image");
     }
 
+    public static TheoryData<string> FuzzedImages =>
+        new(Directory.GetFiles(MogFace.Tests.Shared.RepoPaths.FuzzCorpus("image"), "regression-*").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+
+    /// <summary>Files on which the pinned ImageSharp's decoders throw from inside (found by fuzzing, docs/fuzzing.md): 400, not 500.</summary>
+    [Theory]
+    [MemberData(nameof(FuzzedImages))]
+    public async Task An_image_that_breaks_the_decoder_is_400(string file)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(MogFace.Tests.Shared.RepoPaths.FuzzCorpus("image"), file));
+        using var client = Client();
+        using var response = await client.PostAsync("api/detect", TestHttp.ImageContent(bytes, file.EndsWith(".webp", StringComparison.Ordinal) ? "image/webp" : "image/jpeg"));
+        await TestHttp.AssertProblemAsync(response, 400, "undecodable-image");
+    }
+
     [Fact]
     public async Task A_gif_sent_as_jpeg_is_415_by_its_signature()
     {

@@ -30,7 +30,7 @@ public sealed class FunctionsMetadataTests
     public void Every_function_is_there_and_nothing_else()
     {
         Assert.Equal(
-            ["ActivateModel", "ClearCanary", "Console", "DecideCanaryPlan", "Detect", "GetUpload", "Health", "IngestWeightsBlob", "IngestWeightsEventGrid", "ListModels", "Live", "PromoteCanary", "Ready", "RollbackModel", "SetCanary", "StartCanaryPlan", "UploadModel"],
+            ["ActivateModel", "ClearCanary", "Console", "DecideCanaryPlan", "DeleteModel", "Detect", "GetUpload", "Health", "IngestWeightsBlob", "IngestWeightsEventGrid", "ListModels", "Live", "PromoteCanary", "Ready", "RollbackModel", "SetCanary", "StartCanaryPlan", "UploadModel"],
             Functions.Keys.Order().ToArray());
     }
 

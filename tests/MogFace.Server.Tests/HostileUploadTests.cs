@@ -52,5 +52,12 @@ public sealed class HostileUploadTests(KeyedServerFixture fixture) : OwnServerTe
         var marker = (await Server.Weights.GetBlobClient("zz-front.onnx").GetPropertiesAsync()).Value.Metadata[WeightsContainerScan.MarkerKey];
         Assert.StartsWith("zz-front-", marker);
         Assert.StartsWith("rejected:", (await Server.Weights.GetBlobClient("huge.onnx").GetPropertiesAsync()).Value.Metadata[WeightsContainerScan.MarkerKey]);
+
+        // The blob that could not be marked keeps its attempt count (so it is not ingested forever) only while it is
+        // there: the scan's memory is bounded by the container, not by every blob it ever saw.
+        Assert.Equal(1, scan.TrackedBlobs);
+        await Fixture.Azurite.CreateClient().GetBlobContainerClient(Server.Weights.Name).DeleteBlobAsync(RefusedName);
+        Assert.Equal(0, await scan.ScanOnceAsync(Server.Weights, CancellationToken.None));
+        Assert.Equal(0, scan.TrackedBlobs);
     }
 }

@@ -12,20 +12,29 @@ public static class ChildProcess
 
     public static async Task StopAsync(Process process, TimeSpan grace)
     {
-        if (!process.HasExited)
+        if (!await TerminateAsync(process, grace))
         {
-            if (OperatingSystem.IsWindows() || Kill(process.Id, SigTerm) != 0)
-                process.Kill(entireProcessTree: true);
-            try
-            {
-                await process.WaitForExitAsync().WaitAsync(grace);
-            }
-            catch (TimeoutException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
         }
         process.Dispose();
+    }
+
+    /// <summary>Sends SIGTERM (a kill where there is none); true when the process has exited within <paramref name="grace"/>.</summary>
+    public static async Task<bool> TerminateAsync(Process process, TimeSpan grace)
+    {
+        if (process.HasExited)
+            return true;
+        if (OperatingSystem.IsWindows() || Kill(process.Id, SigTerm) != 0)
+            process.Kill(entireProcessTree: true);
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(grace);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 }

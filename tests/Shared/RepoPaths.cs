@@ -13,6 +13,9 @@ public static class RepoPaths
     public static string YuNet => Path.Combine(Root, "models", "yunet", "yunet-n.onnx");
     public static string GraceHopper => Image("grace_hopper_512x512.jpg");
 
+    /// <summary>The seed corpus of one fuzz target (fuzz/corpus/&lt;target&gt;), its kept crashes named <c>regression-*</c>.</summary>
+    public static string FuzzCorpus(string target) => Path.Combine(Root, "fuzz", "corpus", target);
+
     /// <summary>The Functions app's <c>dotnet publish</c> output (what the container image ships), made by test.sh and run.sh.</summary>
     public static string FunctionsPublish => Path.Combine(Root, "artifacts", "functions");
 

@@ -12,7 +12,7 @@ namespace MogFace.Tests.Shared;
 public static class TruncatedImages
 {
     /// <summary>What <see cref="Cut"/> and <see cref="Encode"/> take (Encode: all but "jpeg").</summary>
-    public static readonly string[] Formats = ["png", "webp", "webp-lossless", "bmp", "jpeg", "jpeg-420", "jpeg-444", "jpeg-grey"];
+    public static readonly string[] Formats = ["png", "webp", "webp-lossless", "bmp", "jpeg", "jpeg-420", "jpeg-444", "jpeg-grey", "jpeg-progressive"];
 
     /// <summary>The media type to send a format as.</summary>
     public static string MediaType(string format) => format.StartsWith("jpeg", StringComparison.Ordinal) ? "image/jpeg"
@@ -23,9 +23,11 @@ public static class TruncatedImages
     /// <summary>A baseline JPEG (the Grace Hopper photo is progressive; see <see cref="Cut"/>).</summary>
     private static readonly byte[] Baseline = File.ReadAllBytes(RepoPaths.Image("640px-IceBlockNearJoekullsarlon.jpg"));
 
-    /// <summary>The test photo re-encoded in <paramref name="format"/>.</summary>
+    /// <summary>The test photo re-encoded in <paramref name="format"/> ("jpeg-progressive": the photo itself).</summary>
     public static byte[] Encode(string format)
     {
+        if (format == "jpeg-progressive")
+            return Jpeg;
         using var image = Image.Load<Rgb24>(Jpeg);
         using var stream = new MemoryStream();
         IImageEncoder encoder = format switch
@@ -44,8 +46,8 @@ public static class TruncatedImages
     }
 
     /// <summary>
-    /// Every accepted format cut at 3/5 of its length; the JPEGs (baseline: a progressive file cut after a complete
-    /// scan only loses detail, and is not detected) with FF D9 appended, so the end-marker test alone passes them.
+    /// Every accepted format cut at 3/5 of its length; the JPEGs (baseline, and progressive: cut after a complete scan,
+    /// it only loses its last refinements) with FF D9 appended, so the end-marker test alone passes them.
     /// </summary>
     public static byte[] Cut(string format)
     {

@@ -6,7 +6,7 @@ namespace MogFace.Cli.Commands;
 internal static class DurationText
 {
     /// <exception cref="CliException">Not a positive duration.</exception>
-    public static TimeSpan Parse(string text)
+    public static TimeSpan Parse(string text, string option = "--dwell")
     {
         text = text.Trim();
         TimeSpan? value = text.Length > 1 && double.TryParse(text[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
@@ -20,6 +20,6 @@ internal static class DurationText
             : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null;
         return value is { } duration && duration > TimeSpan.Zero
             ? duration
-            : throw new CliException($"--dwell: '{text}' is not a positive duration (90s, 2m, 1h or 00:02:00).");
+            : throw new CliException($"{option}: '{text}' is not a positive duration (90s, 2m, 1h or 00:02:00).");
     }
 }

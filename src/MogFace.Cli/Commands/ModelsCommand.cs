@@ -8,7 +8,7 @@ using MogFace.Registry.Administration;
 namespace MogFace.Cli.Commands;
 
 /// <summary>
-/// <c>mogface models list|activate &lt;v&gt;|rollback|canary &lt;v&gt; &lt;percent&gt;|canary &lt;v&gt; --plan 5,25,50 [--dwell 2m]|canary --off|canary --promote</c> against the admin
+/// <c>mogface models list|activate &lt;v&gt;|delete &lt;v&gt;|rollback|canary &lt;v&gt; &lt;percent&gt;|canary &lt;v&gt; --plan 5,25,50 [--dwell 2m]|canary --off|canary --promote</c> against the admin
 /// API (<c>--url</c> / $MOGFACE_URL, default http://127.0.0.1:7071; <c>--key</c> / $MOGFACE_ADMIN_KEY).
 /// Prints the JSON answer; a problem+json answer becomes one error line and exit code 2.
 /// </summary>
@@ -32,6 +32,11 @@ internal static class ModelsCommand
         var activate = new Command("activate", "Make a registered version active.") { version };
         activate.SetAction((parse, ct) => CommandRunner.RunAsync(() =>
             SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Post, $"api/models/{Uri.EscapeDataString(parse.GetValue(version)!)}/activate", null, ct)));
+
+        var delete = new Command("delete", "Delete a version nothing refers to (not active, canary or the rollback target).") { version };
+        delete.SetAction((parse, ct) => CommandRunner.RunAsync(() =>
+            SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Delete, $"api/models/{Uri.EscapeDataString(parse.GetValue(version)!)}", null, ct,
+                done: $"deleted {parse.GetValue(version)}")));
 
         var rollback = new Command("rollback", "Active ← previous.");
         rollback.SetAction((parse, ct) => CommandRunner.RunAsync(() =>
@@ -71,7 +76,7 @@ internal static class ModelsCommand
             return SendAsync(parse.GetValue(url), parse.GetValue(key), HttpMethod.Put, "api/models/canary", JsonContent.Create(new { version = v, percent = p }), ct);
         }));
 
-        return new Command("models", "Operate the model registry through the admin API.") { url, key, list, activate, rollback, canary };
+        return new Command("models", "Operate the model registry through the admin API.") { url, key, list, activate, delete, rollback, canary };
     }
 
     private static IReadOnlyList<int> ParseSteps(string text)
@@ -86,7 +91,8 @@ internal static class ModelsCommand
         }
     }
 
-    private static async Task<int> SendAsync(string? url, string? key, HttpMethod method, string path, HttpContent? content, CancellationToken ct)
+    /// <param name="done">What to print for an answer without a body (204).</param>
+    private static async Task<int> SendAsync(string? url, string? key, HttpMethod method, string path, HttpContent? content, CancellationToken ct, string? done = null)
     {
         var baseUrl = url ?? (Environment.GetEnvironmentVariable("MOGFACE_URL") is { Length: > 0 } u ? u : DefaultUrl);
         key ??= Environment.GetEnvironmentVariable("MOGFACE_ADMIN_KEY");
@@ -118,6 +124,11 @@ internal static class ModelsCommand
                 }
                 catch (JsonException) { }
                 throw new CliException($"{(int)response.StatusCode} {response.ReasonPhrase}: {detail}");
+            }
+            if (body.Length == 0)
+            {
+                Console.Out.WriteLine(done ?? $"{(int)response.StatusCode} {response.ReasonPhrase}");
+                return 0;
             }
             try
             {

@@ -26,6 +26,14 @@ public interface IFacePipeline : IDisposable
     /// </summary>
     string? SmokeTest(byte grey, CancellationToken cancellationToken = default) => SmokeTest(cancellationToken);
 
+    /// <summary>
+    /// The fewest pixels of a <paramref name="width"/>×<paramref name="height"/> image this pipeline samples with
+    /// <paramref name="options"/>: a decoder may hand <see cref="Detect"/> pixels scaled down to no less than this
+    /// (a JPEG decoded at a reduced DCT scale), with the full size in <see cref="RgbPixels.SourceWidth"/>. The full
+    /// size unless the pipeline downscales.
+    /// </summary>
+    (int Width, int Height) SampledSize(int width, int height, DetectionOptions options) => (width, height);
+
     /// <summary>The network input shape a serving detect feeds for an image of this size (benchmarks compare with a bare Run of it).</summary>
     long[] InputShape(int width, int height);
 }

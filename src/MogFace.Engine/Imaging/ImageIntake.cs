@@ -12,7 +12,9 @@ namespace MogFace.Engine.Imaging;
 /// <summary>
 /// Turns untrusted bytes into RGB pixels: only JPEG, PNG, WebP and BMP (ImageSharp 2.x has had decoder CVEs
 /// with crafted files in other formats), dimensions checked from the header before decoding, EXIF
-/// orientation applied so coordinates match what a viewer shows.
+/// orientation applied so coordinates match what a viewer shows. JPEG pixels come from libjpeg-turbo
+/// (<see cref="SkiaJpegDecoder"/>: OpenCV's exact output, and scaled decodes); ImageSharp checks every format's
+/// header and decodes the others.
 /// </summary>
 public static class ImageIntake
 {
@@ -35,8 +37,33 @@ public static class ImageIntake
         return configuration;
     }
 
-    /// <summary>Decodes <paramref name="bytes"/> or throws <see cref="ImageInputException"/>.</summary>
+    /// <summary>Decodes <paramref name="bytes"/> at full size or throws <see cref="ImageInputException"/> (annotation, tools, tests).</summary>
     public static Image<Rgb24> Decode(ReadOnlyMemory<byte> bytes, ImageLimits limits)
+    {
+        var format = Inspect(bytes, limits);
+        if (!IsJpeg(format))
+            return LoadWithImageSharp(bytes, format);
+        using var decoded = SkiaJpegDecoder.Decode(bytes.Span, sampled: null);
+        return decoded.ToImage();
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="bytes"/> for detection or throws <see cref="ImageInputException"/>. A JPEG decodes
+    /// at the smallest DCT scale that still leaves at least the pixels <paramref name="sampled"/> says its
+    /// consumer samples from the full-size (EXIF-oriented) image (<see cref="FaceModel.SampledSize"/>); null decodes
+    /// at full size. Every check of <see cref="Decode"/> runs first.
+    /// </summary>
+    public static DecodedImage DecodeForDetection(ReadOnlyMemory<byte> bytes, ImageLimits limits, Func<int, int, (int Width, int Height)>? sampled)
+    {
+        var format = Inspect(bytes, limits);
+        return IsJpeg(format) ? SkiaJpegDecoder.Decode(bytes.Span, sampled) : new DecodedImage(LoadWithImageSharp(bytes, format));
+    }
+
+    /// <summary>
+    /// Format, size and completeness checked from the header and container before any pixel is decoded: what the
+    /// image may cost is known (and refused) before it is spent.
+    /// </summary>
+    private static IImageFormat Inspect(ReadOnlyMemory<byte> bytes, ImageLimits limits)
     {
         if (bytes.IsEmpty)
             throw new ImageInputException(ImageInputError.Empty, "The image is empty (0 bytes).");
@@ -51,9 +78,9 @@ public static class ImageIntake
         {
             info = Image.Identify(Accepted, stream);
         }
-        catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or NotSupportedException)
+        catch (Exception ex) when (DecoderFaults.IsInputFault(ex))
         {
-            throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image header could not be read: {ex.Message}", ex);
+            throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image header could not be read: {Reason(ex)}", ex);
         }
         if (info is null || info.Width <= 0 || info.Height <= 0)
             throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image header could not be read.");
@@ -63,32 +90,47 @@ public static class ImageIntake
         if (pixels > limits.MaxPixels)
             throw new ImageInputException(ImageInputError.TooManyPixels,
                 $"The image is {info.Width}×{info.Height} = {pixels} pixels; the limit is {limits.MaxPixels}.");
+        return format;
+    }
 
-        stream.Position = 0;
+    private static bool IsJpeg(IImageFormat format) => format is JpegFormat;
+
+    /// <summary>PNG, WebP, BMP: ImageSharp, EXIF orientation applied.</summary>
+    private static Image<Rgb24> LoadWithImageSharp(ReadOnlyMemory<byte> bytes, IImageFormat format)
+    {
+        using var stream = new ReadOnlyMemoryStream(bytes);
         try
         {
             var image = Image.Load<Rgb24>(Accepted, stream);
             image.Mutate(x => x.AutoOrient());
             return image;
         }
-        catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or NotSupportedException or InvalidOperationException)
+        catch (Exception ex) when (DecoderFaults.IsInputFault(ex))
         {
-            throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image could not be decoded: {ex.Message}", ex);
+            throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image could not be decoded: {Reason(ex)}", ex);
         }
     }
 
+    /// <summary>The decoder's own message when it reports a format problem; a defect inside it is named, not quoted ("Object reference not set…" says nothing to a client).</summary>
+    private static string Reason(Exception ex) => ex is ImageFormatException or InvalidImageContentException or NotSupportedException
+        ? ex.Message
+        : $"the decoder failed on malformed data ({ex.GetType().Name})";
+
     /// <summary>
-    /// Width × height as the header says, without decoding (what <see cref="DecodeBudget"/> counts); 0 when the
-    /// header cannot be read, which <see cref="Decode"/> then reports.
+    /// The pixels a decode for detection will produce, from the header alone (what <c>DecodeBudget</c>
+    /// counts): a JPEG at the DCT scale <see cref="DecodeForDetection"/> will pick, other formats width × height;
+    /// 0 when the header cannot be read, which the decode then reports.
     /// </summary>
-    public static long HeaderPixels(ReadOnlyMemory<byte> bytes)
+    public static long DecodedPixels(ReadOnlyMemory<byte> bytes, Func<int, int, (int Width, int Height)>? sampled)
     {
         try
         {
             using var stream = new ReadOnlyMemoryStream(bytes);
+            if (Image.DetectFormat(Accepted, bytes.Span) is JpegFormat)
+                return SkiaJpegDecoder.PlanFor(bytes.Span, sampled)?.DecodedPixels ?? 0;
             return Image.Identify(Accepted, stream) is { Width: > 0, Height: > 0 } info ? (long)info.Width * info.Height : 0;
         }
-        catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or NotSupportedException)
+        catch (Exception ex) when (DecoderFaults.IsInputFault(ex))
         {
             return 0;
         }

@@ -33,16 +33,11 @@ internal static class JpegScan
         var tables = new JpegHuffmanTable?[8]; // DC 0..3, AC 4..7
         Component[]? components = null;
         int width = 0, height = 0, restartInterval = 0;
-        var position = 2; // SOI
-        while (position + 4 <= jpeg.Length)
+        var segments = new JpegSegments(jpeg);
+        while (segments.MoveNext())
         {
-            if (jpeg[position] != 0xFF)
-                return null;
-            var marker = jpeg[position + 1];
-            if (marker == 0xFF) { position++; continue; } // fill byte
-            var length = BinaryPrimitives.ReadUInt16BigEndian(jpeg[(position + 2)..]);
-            var segment = jpeg.Slice(position + 4, length - 2);
-            switch (marker)
+            var segment = segments.Payload;
+            switch (segments.Marker)
             {
                 case 0xC0 or 0xC1:
                     height = BinaryPrimitives.ReadUInt16BigEndian(segment[1..]);
@@ -51,7 +46,7 @@ internal static class JpegScan
                     for (var i = 0; i < components.Length; i++)
                         components[i] = new Component(segment[6 + 3 * i], segment[7 + 3 * i] >> 4, segment[7 + 3 * i] & 15);
                     break;
-                case >= 0xC2 and <= 0xCF when marker is not 0xC4 and not 0xC8 and not 0xCC:
+                case >= 0xC2 and <= 0xCF when segments.Marker is not 0xC4 and not 0xC8 and not 0xCC:
                     return null; // progressive, lossless or arithmetic: not modelled
                 case 0xC4:
                     for (var offset = 0; offset < segment.Length;)
@@ -78,9 +73,8 @@ internal static class JpegScan
                             return null;
                         order[i] = (component, dc, ac);
                     }
-                    return CountMcus(jpeg[(position + 2 + length)..], order, width, height, restartInterval);
+                    return CountMcus(jpeg[segments.End..], order, width, height, restartInterval);
             }
-            position += 2 + length;
         }
         return null;
     }

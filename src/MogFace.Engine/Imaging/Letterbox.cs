@@ -16,15 +16,16 @@ public readonly record struct Letterbox(int SourceWidth, int SourceHeight, int T
 
     /// <summary>
     /// Writes the letterboxed image as NHWC floats, <c>value = pixel * multiply + add</c>, bilinear sampling at
-    /// pixel centres; padding gets the value of a black pixel.
+    /// pixel centres; padding gets the value of a black pixel. <paramref name="source"/> may hold the image at a
+    /// reduced scale (a JPEG decoded at 1/2 … 1/8): positions are mapped into its pixels by the ratio of sizes.
     /// </summary>
     public void FillNhwc(RgbPixels source, Span<float> target, float multiply, float add)
     {
         if (target.Length != TargetWidth * TargetHeight * 3)
             throw new ArgumentException("Target buffer has the wrong size.", nameof(target));
         var stride = source.Width * 3;
-        var (x0, x1, wx, xFirst, xEnd) = SampleAxis(TargetWidth, PadX, Scale, SourceWidth, elementSize: 3);
-        var (y0, y1, wy, yFirst, yEnd) = SampleAxis(TargetHeight, PadY, Scale, SourceHeight, elementSize: stride);
+        var (x0, x1, wx, xFirst, xEnd) = SampleAxis(TargetWidth, PadX, Scale, SourceWidth, source.Width, elementSize: 3);
+        var (y0, y1, wy, yFirst, yEnd) = SampleAxis(TargetHeight, PadY, Scale, SourceHeight, source.Height, elementSize: stride);
         var pixels = source.Data.Span;
         var rowLength = TargetWidth * 3;
         // Padding rows and the padding columns of every row, in bulk.
@@ -55,10 +56,12 @@ public readonly record struct Letterbox(int SourceWidth, int SourceHeight, int T
 
     /// <summary>
     /// Per target index: the offsets (index × <paramref name="elementSize"/>) of the two source neighbours and the weight of the second,
-    /// plus the range [first, end) of target indices whose pixel centre lies on the image.
+    /// plus the range [first, end) of target indices whose pixel centre lies on the image. Positions are in the
+    /// full-size image (<paramref name="sourceSize"/>) and sampled from pixels <paramref name="pixelSize"/> long.
     /// </summary>
-    private static (int[] I0, int[] I1, float[] W, int First, int End) SampleAxis(int targetSize, float pad, float scale, int sourceSize, int elementSize)
+    private static (int[] I0, int[] I1, float[] W, int First, int End) SampleAxis(int targetSize, float pad, float scale, int sourceSize, int pixelSize, int elementSize)
     {
+        var ratio = (float)pixelSize / sourceSize; // 1 at full size: the same arithmetic as without it
         var i0 = new int[targetSize];
         var i1 = new int[targetSize];
         var w = new float[targetSize];
@@ -71,10 +74,10 @@ public readonly record struct Letterbox(int SourceWidth, int SourceHeight, int T
                 first = Math.Min(first, t);
                 end = t + 1;
             }
-            var s = Math.Clamp((centre - pad) / scale - 0.5f, 0f, sourceSize - 1);
+            var s = Math.Clamp((centre - pad) / scale * ratio - 0.5f, 0f, pixelSize - 1);
             var lo = (int)s;
             i0[t] = lo * elementSize;
-            i1[t] = Math.Min(lo + 1, sourceSize - 1) * elementSize;
+            i1[t] = Math.Min(lo + 1, pixelSize - 1) * elementSize;
             w[t] = s - lo;
         }
         return (i0, i1, w, Math.Min(first, end), end);

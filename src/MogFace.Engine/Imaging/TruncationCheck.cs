@@ -91,14 +91,16 @@ internal static class TruncationCheck
     }
 
     /// <summary>
-    /// JPEG: an end-of-image marker after the last scan (a plain cut), and for baseline files every MCU present in
-    /// the scan data (a cut with FF D9 appended, which the marker test alone lets through).
+    /// JPEG: an end-of-image marker after the last scan (a plain cut); for baseline files every MCU present in the
+    /// scan data, for progressive ones every coefficient refined by the scans (a cut with FF D9 appended, which the
+    /// marker test alone lets through).
     /// </summary>
     private static string? Jpeg(ReadOnlySpan<byte> jpeg)
     {
         if (!JpegHasEndAfterLastScan(jpeg))
             return "The JPEG image is truncated (no end-of-image marker after its last scan).";
-        return JpegScan.MissingData(jpeg) is { } missing ? $"The JPEG image is truncated ({missing})." : null;
+        var missing = JpegScan.MissingData(jpeg) ?? JpegScanScript.MissingScans(jpeg);
+        return missing is not null ? $"The JPEG image is truncated ({missing})." : null;
     }
 
     /// <summary>

@@ -41,6 +41,13 @@ public sealed class ModelFunctions(IModelAdmin admin, IWeightsIngestion ingestio
         CancellationToken cancellationToken) =>
         ExceptionProblems.RunAsync(request.HttpContext, () => ModelsHandlers.ActivateAsync(version, admin, cancellationToken));
 
+    [Function("DeleteModel")]
+    public Task<IResult> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "models/{version}")] HttpRequest request,
+        string version,
+        CancellationToken cancellationToken) =>
+        ExceptionProblems.RunAsync(request.HttpContext, () => ModelsHandlers.DeleteAsync(version, admin, cancellationToken));
+
     [Function("RollbackModel")]
     public Task<IResult> Rollback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/rollback")] HttpRequest request,

@@ -33,4 +33,13 @@ public interface IModelAdmin
     /// <exception cref="CanaryIsActiveException">The version is the active one.</exception>
     /// <exception cref="InvalidOperationException">No version is active.</exception>
     Task<PointerDocument> StartPlanAsync(string version, IReadOnlyList<int> steps, TimeSpan dwell, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a version that nothing refers to: its blobs go and it leaves the pointer's history. Not idempotent by
+    /// design: a second delete finds nothing (404); an interrupted one is finished by sending it again.
+    /// </summary>
+    /// <exception cref="VersionNotFoundException">No such registered version.</exception>
+    /// <exception cref="VersionInUseException">The version is active, the canary, the rollback target or a running plan's.</exception>
+    /// <exception cref="PointerUnreadableException">The pointer does not parse: what refers to the version is unknown.</exception>
+    Task DeleteAsync(string version, CancellationToken cancellationToken);
 }

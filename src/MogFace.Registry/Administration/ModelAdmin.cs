@@ -4,7 +4,7 @@ using MogFace.Registry.Storage;
 namespace MogFace.Registry.Administration;
 
 /// <summary>Operator actions on the registry; every pointer change is a compare-and-swap.</summary>
-internal sealed class ModelAdmin(ModelRegistry registry, TimeProvider time) : IModelAdmin
+internal sealed class ModelAdmin(ModelRegistry registry, VersionDeletion deletion, TimeProvider time) : IModelAdmin
 {
     public async Task<RegistryView> ListAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ internal sealed class ModelAdmin(ModelRegistry registry, TimeProvider time) : IM
             if (pointer.Canary == new CanarySplit(version, percent) && pointer.Plan is not { IsRunning: true })
                 return null;
             return EndPlan(pointer, $"canary set by hand to {version} at {percent}%") with { Canary = new CanarySplit(version, percent), Reason = $"canary {version} at {percent}%" };
-        }, cancellationToken);
+        }, cancellationToken, admitting: version);
     }
 
     public Task<PointerDocument> ClearCanaryAsync(CancellationToken cancellationToken) =>
@@ -84,7 +84,13 @@ internal sealed class ModelAdmin(ModelRegistry registry, TimeProvider time) : IM
                 Plan = plan,
                 Reason = $"canary plan {version}: start at {plannedSteps[0]} % ({reason})",
             };
-        }, cancellationToken);
+        }, cancellationToken, admitting: version);
+    }
+
+    public async Task DeleteAsync(string version, CancellationToken cancellationToken)
+    {
+        RequireVersionId(version);
+        await deletion.DeleteAsync(version, cancellationToken);
     }
 
     private static void RequireCanaryCandidate(PointerDocument pointer, string version)
@@ -104,7 +110,15 @@ internal sealed class ModelAdmin(ModelRegistry registry, TimeProvider time) : IM
 
     private async Task RequireVersionAsync(string version, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(version) || version.Contains('/') || await registry.GetVersionAsync(version, cancellationToken) is null)
+        RequireVersionId(version);
+        if (await registry.GetVersionAsync(version, cancellationToken) is null)
+            throw new VersionNotFoundException(version);
+    }
+
+    /// <summary>A version id names one folder under <c>versions/</c>: anything else is no version.</summary>
+    private static void RequireVersionId(string version)
+    {
+        if (string.IsNullOrWhiteSpace(version) || version.Contains('/') || version.Contains('\\'))
             throw new VersionNotFoundException(version);
     }
 }

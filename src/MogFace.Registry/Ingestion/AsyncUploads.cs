@@ -21,6 +21,9 @@ public interface IAsyncUploads
     Task<UploadStatus?> GetAsync(string id, CancellationToken cancellationToken);
 }
 
+/// <summary>Thrown by <see cref="IAsyncUploads.StartAsync"/> when the instance holds <see cref="AsyncUploads.MaxPending"/> uploads already (answered 503 <c>overloaded</c>).</summary>
+public sealed class UploadQueueFullException(string message) : Exception(message);
+
 /// <summary>
 /// One queue per instance, drained one upload at a time by a hosted service (ingestion validates one model at a
 /// time anyway). The status lives in the registry, not in memory, so a status request answered by another
@@ -32,9 +35,37 @@ internal sealed class AsyncUploads(ModelRegistry registry, IWeightsIngestion ing
 {
     private sealed record Job(UploadStatus Status, string BlobName, Stream Content);
 
+    /// <summary>
+    /// Uploads one instance holds at once, the one validating included: each holds its temporary file (up to
+    /// MaxModelBytes of disk) until its turn, so the queue is bounded and the next upload is answered 503.
+    /// </summary>
+    public const int MaxPending = 4;
+
     private readonly Channel<Job> _queue = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
+    private int _pending;
+
+    /// <summary>Uploads queued or validating now.</summary>
+    internal int Pending => Volatile.Read(ref _pending);
 
     public async Task<UploadStatus> StartAsync(string blobName, Stream content, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _pending) > MaxPending)
+        {
+            Interlocked.Decrement(ref _pending);
+            throw new UploadQueueFullException($"This instance already holds {MaxPending} asynchronous uploads; retry when one has finished.");
+        }
+        try
+        {
+            return await EnqueueAsync(blobName, content, cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _pending);
+            throw;
+        }
+    }
+
+    private async Task<UploadStatus> EnqueueAsync(string blobName, Stream content, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var status = new UploadStatus
@@ -64,8 +95,15 @@ internal sealed class AsyncUploads(ModelRegistry registry, IWeightsIngestion ing
         {
             await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                await using (job.Content)
-                    await RunAsync(job, stoppingToken);
+                try
+                {
+                    await using (job.Content)
+                        await RunAsync(job, stoppingToken);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _pending);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -50,8 +50,11 @@ internal sealed partial class ModelRegistry
     /// An unreadable pointer throws <see cref="PointerUnreadableException"/> unless <paramref name="repair"/>
     /// is set: then the change applies to <see cref="RebuiltPointerAsync"/> and replaces the broken blob (still
     /// If-Match its ETag, so a concurrent repair is not overwritten blindly).
+    /// <paramref name="admitting"/>: a version the change brings into the pointer (activate, canary). After every read
+    /// and before the write it must still be registered and not under deletion (<see cref="RequireAdmittableAsync"/>):
+    /// that order is what makes a concurrent delete safe (see <c>VersionDeletion</c>).
     /// </summary>
-    public async Task<PointerDocument> UpdatePointerAsync(Func<PointerDocument, PointerDocument?> change, CancellationToken cancellationToken, bool repair = false)
+    public async Task<PointerDocument> UpdatePointerAsync(Func<PointerDocument, PointerDocument?> change, CancellationToken cancellationToken, bool repair = false, string? admitting = null)
     {
         await EnsureContainersAsync(cancellationToken);
         var blob = Models.GetBlobClient(PointerBlob);
@@ -66,6 +69,8 @@ internal sealed partial class ModelRegistry
                 logger.LogWarning("models/{Blob} is unreadable ({Error}); replacing it, history rebuilt from the registered versions", PointerBlob, read.Error);
                 current = await RebuiltPointerAsync(cancellationToken);
             }
+            if (admitting is not null)
+                await RequireAdmittableAsync(admitting, cancellationToken);
             var next = change(current);
             if (next is null)
                 return current;
@@ -112,7 +117,7 @@ internal sealed partial class ModelRegistry
     /// pointer too: making a version active does not depend on what the broken pointer said.
     /// </summary>
     public Task<PointerDocument> ActivateAsync(string version, string reason, CancellationToken cancellationToken) =>
-        UpdatePointerAsync(pointer => PointerHistory.Activate(pointer, version, reason), cancellationToken, repair: true);
+        UpdatePointerAsync(pointer => PointerHistory.Activate(pointer, version, reason), cancellationToken, repair: true, admitting: version);
 
     /// <summary>
     /// The base a repair starts from when the pointer is unreadable: nothing active, and every registered version

@@ -98,9 +98,7 @@ internal sealed partial class ModelRegistry(
 
     private static BinaryData Serialize<T>(T value) => BinaryData.FromObjectAsJson(value, MogFaceJson.Options);
 
-    private static T Parse<T>(BinaryData content, string blob) =>
-        content.ToObjectFromJson<T>(MogFaceJson.Options)
-        ?? throw new JsonException($"models/{blob} holds JSON null.");
+    private static T Parse<T>(BinaryData content, string blob) => RegistryDocuments.Parse<T>(content, blob);
 
     private async Task WriteAsync<T>(string blob, T value, CancellationToken cancellationToken)
     {

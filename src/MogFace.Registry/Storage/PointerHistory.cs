@@ -39,6 +39,32 @@ internal static class PointerHistory
         };
     }
 
+    /// <summary>
+    /// The pointer without <paramref name="version"/> in its history, for a deletion; always a new document (the write
+    /// must change the ETag, see <c>VersionDeletion</c>). Refused while the pointer still needs the version.
+    /// </summary>
+    /// <exception cref="VersionInUseException">Active, canary, rollback target (previous[0]) or a running plan's version.</exception>
+    public static PointerDocument Detach(PointerDocument current, string version, string reason)
+    {
+        RequireUnused(current, version);
+        return current with { Previous = current.Previous.Where(v => v != version).ToArray(), Reason = reason };
+    }
+
+    /// <exception cref="VersionInUseException">The pointer refers to <paramref name="version"/> in a way a deletion would break.</exception>
+    public static void RequireUnused(PointerDocument current, string version)
+    {
+        var (code, why) = current switch
+        {
+            { Active: var a } when a == version => (VersionInUseException.Active, "is the active version; activate another one first"),
+            { Canary.Version: var c } when c == version => (VersionInUseException.Canary, "is the canary; end the canary first"),
+            { Plan: { IsRunning: true, Version: var p } } when p == version => (VersionInUseException.InPlan, "is a running canary plan's version; end the canary first"),
+            { Previous: [var first, ..] } when first == version => (VersionInUseException.RollbackTarget, "is the rollback target (previous[0]); activate another version first so that it is not"),
+            _ => (null, null),
+        };
+        if (code is not null)
+            throw new VersionInUseException(version, code, $"Version '{version}' {why}.");
+    }
+
     private static string[] Push(IReadOnlyList<string> previous, string? replaced, string incoming)
     {
         IEnumerable<string> items = previous;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MogFace.Engine.Json;
 using MogFace.Engine.Text;
 
 namespace MogFace.Registry.Storage;
@@ -17,7 +16,7 @@ internal static class PointerParser
         PointerDocument? document;
         try
         {
-            document = content.ToObjectFromJson<PointerDocument>(MogFaceJson.Options);
+            document = content.ToObjectFromJson<PointerDocument>(RegistryDocuments.ReadOptions);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
         {

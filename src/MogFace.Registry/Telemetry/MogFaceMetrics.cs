@@ -23,6 +23,7 @@ public sealed class MogFaceMetrics : IDisposable
     private readonly Histogram<double> _detectDuration;
     private readonly Counter<long> _detectErrors;
     private readonly Counter<long> _canaryDecisions;
+    private readonly Counter<long> _deleted;
     private readonly Counter<long> _polls;
     private readonly Counter<long> _heartbeats;
     private volatile ServingVersions _serving = new(null, null);
@@ -53,6 +54,7 @@ public sealed class MogFaceMetrics : IDisposable
         _detectErrors = meter.CreateCounter<long>("mogface.detect.errors", "{error}", "Failed detect requests.");
         _canaryDecisions = meter.CreateCounter<long>("mogface.canary.decisions", "{decision}",
             "Canary plan decisions written by this instance's decider, tagged action (advance, promote, rollback, cancel).");
+        _deleted = meter.CreateCounter<long>("mogface.registry.deleted", "{version}", "Versions deleted from the registry (DELETE /api/models/{version}).");
         _polls = meter.CreateCounter<long>("mogface.registry.polls", "{poll}",
             "Pointer polls by this instance, tagged outcome (answered, failed: storage did not answer).");
         _heartbeats = meter.CreateCounter<long>("mogface.instance.heartbeats", "{heartbeat}",
@@ -92,6 +94,8 @@ public sealed class MogFaceMetrics : IDisposable
     internal void RecordCanaryDecision(string version, string action) =>
         _canaryDecisions.Add(1, new KeyValuePair<string, object?>("model.version", version), new KeyValuePair<string, object?>("action", action));
 
+    internal void RecordDeleted(string version) =>
+        _deleted.Add(1, new KeyValuePair<string, object?>("model.version", version));
     internal void RecordPoll(bool answered) =>
         _polls.Add(1, new KeyValuePair<string, object?>("outcome", answered ? "answered" : "failed"));
 

@@ -34,10 +34,21 @@ public sealed class ServiceStats : IDisposable
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private const int MaxSamplesPerVersion = 4096;
 
+    /// <summary>
+    /// How long a version's window outlives its last sample (at least; longer when <see cref="Traffic"/> was asked
+    /// for a longer window): versions an instance stopped serving leave the map, which would otherwise grow by
+    /// one ~100 KB ring per version served over the process's life.
+    /// </summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(1);
+
+    /// <summary>At most this many versions keep a window; past it the one sampled longest ago goes first.</summary>
+    public const int MaxVersions = 16;
+
     private readonly MeterListener _listener = new();
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, LatencyWindow> _latency = new();
     private long _requests, _errors, _swaps, _swapFailures, _accepted, _rejected;
+    private long _longestWindowTicks = Window.Ticks;
 
     /// <param name="scope">
     /// Only meters created with this scope count (DI meters have their <see cref="IMeterFactory"/> as scope),
@@ -64,14 +75,14 @@ public sealed class ServiceStats : IDisposable
             case "mogface.detect.duration":
                 Interlocked.Increment(ref _requests);
                 var version = Tag(tags, "model.version") ?? "unknown";
-                _latency.GetOrAdd(version, _ => new LatencyWindow()).Add(_time.GetUtcNow(), value, ok: true);
+                WindowOf(version).Add(_time.GetUtcNow(), value, ok: true);
                 break;
             case "mogface.detect.errors":
                 Interlocked.Add(ref _errors, (long)value);
                 // A failure of a known version counts against it (the canary plan compares error rates); "not
                 // ready" answers have no version.
                 if (Tag(tags, "model.version") is { } failed)
-                    _latency.GetOrAdd(failed, _ => new LatencyWindow()).Add(_time.GetUtcNow(), double.NaN, ok: false);
+                    WindowOf(failed).Add(_time.GetUtcNow(), double.NaN, ok: false);
                 break;
             case "mogface.model.swaps": Interlocked.Add(ref _swaps, (long)value); break;
             case "mogface.model.swap_failures": Interlocked.Add(ref _swapFailures, (long)value); break;
@@ -79,6 +90,28 @@ public sealed class ServiceStats : IDisposable
             case "mogface.ingestion.rejected": Interlocked.Add(ref _rejected, (long)value); break;
         }
     }
+
+    private LatencyWindow WindowOf(string version)
+    {
+        if (_latency.TryGetValue(version, out var window))
+            return window;
+        // A new version: the moment to let go of the ones no longer served (rare, so the scan costs nothing).
+        Evict(keep: MaxVersions - 1);
+        return _latency.GetOrAdd(version, _ => new LatencyWindow());
+    }
+
+    /// <summary>Drops windows without a sample within the retention, then the longest-silent ones past <paramref name="keep"/>.</summary>
+    private void Evict(int keep = MaxVersions)
+    {
+        var retention = TimeSpan.FromTicks(Math.Max(Retention.Ticks, Interlocked.Read(ref _longestWindowTicks)));
+        var oldest = _time.GetUtcNow() - retention;
+        var byNewest = _latency.Select(kv => (kv.Key, Newest: kv.Value.Newest)).OrderByDescending(e => e.Newest).ToList();
+        foreach (var (version, newest) in byNewest.Where(e => e.Newest < oldest).Concat(byNewest.Where(e => e.Newest >= oldest).Skip(keep)))
+            _latency.TryRemove(version, out _);
+    }
+
+    /// <summary>How many versions hold a latency window now (tests check the bound).</summary>
+    internal int TrackedVersions => _latency.Count;
 
     private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
     {
@@ -90,6 +123,7 @@ public sealed class ServiceStats : IDisposable
 
     public StatsSnapshot Snapshot()
     {
+        Evict();
         var now = _time.GetUtcNow();
         var latency = _latency
             .Select(kv => kv.Value.Summarise(kv.Key, now - Window))
@@ -105,6 +139,7 @@ public sealed class ServiceStats : IDisposable
     /// <summary>Per version: requests (failed ones included), errors and p99 over the last <paramref name="window"/> (heartbeats carry it).</summary>
     public IReadOnlyList<VersionTraffic> Traffic(TimeSpan window)
     {
+        InterlockedMax(ref _longestWindowTicks, window.Ticks);
         var since = _time.GetUtcNow() - window;
         return _latency
             .Select(kv => kv.Value.Traffic(kv.Key, since))
@@ -115,6 +150,15 @@ public sealed class ServiceStats : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
+    private static void InterlockedMax(ref long target, long value)
+    {
+        for (var current = Interlocked.Read(ref target); value > current; current = Interlocked.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, current) == current)
+                return;
+        }
+    }
+
     /// <summary>
     /// A bounded ring of (time, ms, ok) samples for one version: successes and failures share it, so an error rate
     /// read from it covers the same requests as its latency.
@@ -123,6 +167,16 @@ public sealed class ServiceStats : IDisposable
     {
         private readonly (DateTimeOffset At, double Ms, bool Ok)[] _samples = new (DateTimeOffset, double, bool)[MaxSamplesPerVersion];
         private int _next, _count;
+
+        /// <summary>When the last sample came (eviction reads it).</summary>
+        public DateTimeOffset Newest
+        {
+            get
+            {
+                lock (_samples)
+                    return _count == 0 ? DateTimeOffset.MinValue : _samples[(_next - 1 + _samples.Length) % _samples.Length].At;
+            }
+        }
 
         public void Add(DateTimeOffset at, double ms, bool ok)
         {

@@ -4,7 +4,7 @@ using MogFace.Tests.Shared;
 
 namespace MogFace.Cli.Tests.Commands;
 
-/// <summary><c>mogface models …</c>: refusals without a service, and <c>canary --promote</c> against a stand-in admin API that records what it was sent.</summary>
+/// <summary><c>mogface models …</c>: refusals without a service, and <c>canary --promote</c>, <c>delete</c> against a stand-in admin API that records what it was sent.</summary>
 public class ModelsCommandTests
 {
     [Fact]
@@ -58,10 +58,34 @@ public class ModelsCommandTests
         Assert.Contains(named, r.Stderr);
     }
 
+    [Fact]
+    public async Task Delete_sends_delete_for_the_version_and_says_what_it_deleted()
+    {
+        var (port, served) = StandIn("", status: 204);
+
+        var r = await CliProcess.RunAsync("models", "delete", "doomed-0123456789ab", "--url", $"http://127.0.0.1:{port}", "--key", "admin-key");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var seen = await served.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(("DELETE", "/api/models/doomed-0123456789ab", "admin-key"), (seen.Method, seen.Path, seen.Key));
+        Assert.Equal("deleted doomed-0123456789ab", r.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Delete_of_a_version_in_use_fails_with_the_services_reason()
+    {
+        var (port, _) = StandIn("""{"status":409,"code":"version-active","detail":"Version 'v1' is the active version; activate another one first."}""", status: 409);
+
+        var r = await CliProcess.RunAsync("models", "delete", "v1", "--url", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("409 Conflict: Version 'v1' is the active version", r.Stderr);
+    }
+
     private sealed record Seen(string Method, string Path, string? Key, string Body);
 
     /// <summary>An admin API stand-in on a free port: answers one request with <paramref name="answer"/> and records what it was sent.</summary>
-    private static (int Port, Task<Seen> Served) StandIn(string answer)
+    private static (int Port, Task<Seen> Served) StandIn(string answer, int status = 200)
     {
         var port = AzuriteFixture.FreePort();
         var listener = new HttpListener();
@@ -75,8 +99,12 @@ public class ModelsCommandTests
                 using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
                 var seen = new Seen(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers["x-functions-key"], await reader.ReadToEndAsync());
                 var body = Encoding.UTF8.GetBytes(answer);
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.StatusCode = status;
+                if (body.Length > 0)
+                {
+                    context.Response.ContentType = status >= 400 ? "application/problem+json" : "application/json";
+                    await context.Response.OutputStream.WriteAsync(body);
+                }
                 context.Response.Close();
                 return seen;
             }

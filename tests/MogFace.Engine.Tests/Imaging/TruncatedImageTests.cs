@@ -27,6 +27,7 @@ public class TruncatedImageTests
     [InlineData("jpeg-420")]
     [InlineData("jpeg-444")]
     [InlineData("jpeg-grey")]
+    [InlineData("jpeg-progressive")]
     public void The_whole_image_still_decodes(string format)
     {
         using var image = ImageIntake.Decode(TruncatedImages.Encode(format), ImageLimits.Default);

@@ -49,4 +49,51 @@ public class ServiceStatsTests
         otherHost.CreateHistogram<double>("mogface.detect.duration").Record(5);
         Assert.Equal(0, stats.Snapshot().Requests);
     }
+
+    [Fact]
+    public void A_version_silent_for_the_retention_leaves_the_map_and_at_most_MaxVersions_are_kept()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var scope = new object();
+        using var stats = new ServiceStats(time, scope);
+        using var meter = new Meter(new MeterOptions(ServiceStats.MeterName) { Scope = scope });
+        var latency = meter.CreateHistogram<double>("mogface.detect.duration");
+        void Serve(string version) => latency.Record(5, new KeyValuePair<string, object?>("model.version", version));
+
+        Serve("old");
+        time.Advance(ServiceStats.Retention - TimeSpan.FromSeconds(1));
+        Serve("current");
+        stats.Snapshot();
+        Assert.Equal(2, stats.TrackedVersions); // "old" is within the retention still
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        stats.Snapshot();
+        Assert.Equal(1, stats.TrackedVersions);
+
+        // A swap every few seconds for a long life: never more than MaxVersions windows, the newest kept.
+        for (var i = 0; i < 3 * ServiceStats.MaxVersions; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            Serve($"v{i}");
+            Assert.True(stats.TrackedVersions <= ServiceStats.MaxVersions, $"{stats.TrackedVersions} windows after {i + 1} versions");
+        }
+        Assert.Equal(ServiceStats.MaxVersions, stats.TrackedVersions);
+        Assert.Contains(stats.Traffic(TimeSpan.FromMinutes(1)), t => t.Version == $"v{3 * ServiceStats.MaxVersions - 1}");
+    }
+
+    [Fact]
+    public void A_longer_traffic_window_keeps_a_silent_version_for_that_long()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var scope = new object();
+        using var stats = new ServiceStats(time, scope);
+        using var meter = new Meter(new MeterOptions(ServiceStats.MeterName) { Scope = scope });
+        meter.CreateHistogram<double>("mogface.detect.duration").Record(5, new KeyValuePair<string, object?>("model.version", "v1"));
+        var window = ServiceStats.Retention * 2;
+
+        time.Advance(ServiceStats.Retention + TimeSpan.FromMinutes(1));
+        Assert.Equal("v1", Assert.Single(stats.Traffic(window)).Version);
+        stats.Snapshot();
+        Assert.Equal(1, stats.TrackedVersions);
+    }
 }

@@ -50,7 +50,7 @@ internal sealed class BlazeFacePipeline : IFacePipeline
         using var run = new CancellableRun(cancellationToken);
         var size = _io.Size;
         var start = StageClock.Now();
-        var letterbox = new Letterbox(image.Width, image.Height, size, size);
+        var letterbox = new Letterbox(image.SourceWidth, image.SourceHeight, size, size);
         var length = size * size * 3;
         var buffer = ArrayPool<float>.Shared.Rent(length);
         try
@@ -74,7 +74,7 @@ internal sealed class BlazeFacePipeline : IFacePipeline
             var kept = _weighted
                 ? NonMaxSuppression.Weighted(candidates, _nmsThreshold, maxFaces)
                 : NonMaxSuppression.Hard(candidates, _nmsThreshold, maxFaces);
-            var faces = kept.Select(c => (_clip ? c.ClippedTo(image.Width, image.Height) : c).ToFace()).ToList();
+            var faces = kept.Select(c => (_clip ? c.ClippedTo(image.SourceWidth, image.SourceHeight) : c).ToFace()).ToList();
             clock.Postprocess += StageClock.Since(start);
             return faces;
         }
@@ -82,6 +82,13 @@ internal sealed class BlazeFacePipeline : IFacePipeline
         {
             ArrayPool<float>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The letterboxed image's size in the input when that shrinks it (rounded up), else the full size.</summary>
+    public (int Width, int Height) SampledSize(int width, int height, DetectionOptions options)
+    {
+        var scale = new Letterbox(width, height, _io.Size, _io.Size).Scale;
+        return scale < 1f ? ((int)MathF.Ceiling(width * scale), (int)MathF.Ceiling(height * scale)) : (width, height);
     }
 
     public long[] InputShape(int width, int height) => (long[])_inputShape.Clone();

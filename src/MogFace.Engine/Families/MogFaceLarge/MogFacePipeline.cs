@@ -66,7 +66,7 @@ internal sealed class MogFacePipeline : IFacePipeline
         var faces = options.Tta || Tta.Enabled
             ? DetectMultiScale(image, options, clock, out _, cancellationToken)
             : DetectSingleScale(image, options, clock, cancellationToken);
-        return faces.Select(c => (_clip ? Clip(c, image.Width, image.Height) : c).ToFace()).ToList();
+        return faces.Select(c => (_clip ? Clip(c, image.SourceWidth, image.SourceHeight) : c).ToFace()).ToList();
     }
 
     /// <summary>The single-scale pipeline (serving or evaluation settings).</summary>
@@ -78,17 +78,36 @@ internal sealed class MogFacePipeline : IFacePipeline
             ? MogFacePostprocessing.Official(options.Threshold ?? DetectionOptions.EvaluationThreshold, _preNmsTopK, maxKept)
                 with { PlusOneMapping = false }
             : MogFacePostprocessing.Serving(options.Threshold ?? _threshold, _nmsThreshold, _preNmsTopK, maxKept);
-        // Evaluation follows the official single-scale test's resize unless the manifest names a policy.
-        var policy = options.Evaluation && !_resizeNamed ? MogFaceResizePolicy.Shrink : _resize;
-        var factor = _binding.IsFixedSize ? FitFactor(image.Width, image.Height) : MogFacePreprocessing.Factor(policy, image.Width, image.Height);
-        var (inputWidth, inputHeight) = MogFacePreprocessing.InputSize(image.Width, image.Height, factor);
-        if (inputWidth < 1 || inputHeight < 1)
-            factor = 1.0; // a sliver (e.g. 5000×1) would shrink to nothing: the reference fails there, we run it at native size
+        var factor = SingleScaleFactor(image.SourceWidth, image.SourceHeight, options);
         var candidates = RunPass(run, image, factor, clock, (conf, loc, anchors) => MogFaceDecoder.Select(conf, loc, anchors, settings, factor));
         var start = StageClock.Now();
         var kept = settings.Suppress(candidates);
         clock.Postprocess += StageClock.Since(start);
         return kept;
+    }
+
+    /// <summary>The resize factor of the single-scale pass for a W×H image.</summary>
+    private double SingleScaleFactor(int width, int height, DetectionOptions options)
+    {
+        // Evaluation follows the official single-scale test's resize unless the manifest names a policy.
+        var policy = options.Evaluation && !_resizeNamed ? MogFaceResizePolicy.Shrink : _resize;
+        var factor = _binding.IsFixedSize ? FitFactor(width, height) : MogFacePreprocessing.Factor(policy, width, height);
+        var (inputWidth, inputHeight) = MogFacePreprocessing.InputSize(width, height, factor);
+        return inputWidth < 1 || inputHeight < 1
+            ? 1.0 // a sliver (e.g. 5000×1) would shrink to nothing: the reference fails there, we run it at native size
+            : factor;
+    }
+
+    /// <summary>
+    /// The single-scale pass's resized image when it shrinks; the full size for the multi-scale test (its passes
+    /// scale up) or a native-size run.
+    /// </summary>
+    public (int Width, int Height) SampledSize(int width, int height, DetectionOptions options)
+    {
+        if (options.Tta || Tta.Enabled)
+            return (width, height);
+        var factor = SingleScaleFactor(width, height, options);
+        return factor < 1.0 ? MogFacePreprocessing.InputSize(width, height, factor) : (width, height);
     }
 
     /// <summary>
@@ -107,7 +126,7 @@ internal sealed class MogFacePipeline : IFacePipeline
         passesRun = [];
         var plan = _binding.IsFixedSize
             ? [new MogFaceTtaPass(1, false), new MogFaceTtaPass(1, true)] // a fixed-size export cannot take other scales
-            : MogFaceTtaPlan.For(image.Width, image.Height, Tta);
+            : MogFaceTtaPlan.For(image.SourceWidth, image.SourceHeight, Tta);
         var started = _time.GetTimestamp();
         var all = new List<Candidate>();
         RgbPixels? mirrored = null;
@@ -117,7 +136,7 @@ internal sealed class MogFacePipeline : IFacePipeline
             {
                 if (_time.GetElapsedTime(started) >= Tta.TimeBudget)
                     break;
-                var (w, h) = MogFacePreprocessing.InputSize(image.Width, image.Height, pass.Shrink);
+                var (w, h) = MogFacePreprocessing.InputSize(image.SourceWidth, image.SourceHeight, pass.Shrink);
                 if (w < 1 || h < 1 || (long)w * h > Tta.MaxPassPixels)
                     continue;
             }
@@ -125,12 +144,12 @@ internal sealed class MogFacePipeline : IFacePipeline
             var source = image;
             if (pass.Flip)
                 source = mirrored ??= MogFacePreprocessing.Mirror(image);
-            var factor = _binding.IsFixedSize ? FitFactor(image.Width, image.Height) : pass.Shrink;
+            var factor = _binding.IsFixedSize ? FitFactor(image.SourceWidth, image.SourceHeight) : pass.Shrink;
             var candidates = RunPass(run, source, factor, clock, (conf, loc, anchors) => MogFaceDecoder.Select(conf, loc, anchors, perPass, factor));
             var start = StageClock.Now();
             foreach (var c in perPass.Suppress(candidates))
             {
-                var box = pass.Flip ? c with { X1 = image.Width - c.X2 - 1, X2 = image.Width - c.X1 - 1 } : c;
+                var box = pass.Flip ? c with { X1 = image.SourceWidth - c.X2 - 1, X2 = image.SourceWidth - c.X1 - 1 } : c;
                 if (pass.Keeps(box.X1, box.Y1, box.X2, box.Y2))
                     all.Add(box);
             }
@@ -149,7 +168,7 @@ internal sealed class MogFacePipeline : IFacePipeline
     private List<Candidate> RunPass(CancellableRun run, RgbPixels image, double factor, StageClock clock, Decoder decode)
     {
         var start = StageClock.Now();
-        var (width, height) = MogFacePreprocessing.InputSize(image.Width, image.Height, factor);
+        var (width, height) = MogFacePreprocessing.InputSize(image.SourceWidth, image.SourceHeight, factor);
         int planeWidth = _binding.FixedWidth ?? width, planeHeight = _binding.FixedHeight ?? height;
         var anchors = MogFaceAnchors.For(planeHeight, planeWidth);
         var inputLength = 3 * planeWidth * planeHeight;

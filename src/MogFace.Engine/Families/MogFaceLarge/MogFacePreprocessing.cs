@@ -64,6 +64,6 @@ internal static class MogFacePreprocessing
             for (var x = 0; x < image.Width; x++)
                 from.Slice(3 * x, 3).CopyTo(to.Slice(3 * (image.Width - 1 - x), 3));
         }
-        return new RgbPixels(image.Width, image.Height, copy);
+        return new RgbPixels(image.Width, image.Height, copy, image.SourceWidth, image.SourceHeight);
     }
 }

@@ -55,7 +55,7 @@ internal sealed class YuNetPipeline : IFacePipeline
     {
         using var run = new CancellableRun(cancellationToken);
         var start = StageClock.Now();
-        var size = YuNetInputSize.For(image.Width, image.Height, options.MaxSide ?? _maxSide, _binding);
+        var size = YuNetInputSize.For(image.SourceWidth, image.SourceHeight, options.MaxSide ?? _maxSide, _binding);
         var length = 3 * size.PlaneWidth * size.PlaneHeight;
         var buffer = ArrayPool<float>.Shared.Rent(length);
         try
@@ -82,7 +82,7 @@ internal sealed class YuNetPipeline : IFacePipeline
             }
             var maxFaces = options.MaxFaces ?? (options.Evaluation ? DefaultMaxKept : _maxFaces);
             var kept = NonMaxSuppression.Hard(TopK(candidates, _preNmsTopK), _nmsThreshold, maxFaces);
-            var faces = kept.Select(c => (_clip ? c.ClippedTo(image.Width, image.Height) : c).ToFace()).ToList();
+            var faces = kept.Select(c => (_clip ? c.ClippedTo(image.SourceWidth, image.SourceHeight) : c).ToFace()).ToList();
             clock.Postprocess += StageClock.Since(start);
             return faces;
         }
@@ -118,6 +118,13 @@ internal sealed class YuNetPipeline : IFacePipeline
             return candidates;
         candidates.Sort((a, b) => b.Score.CompareTo(a.Score));
         return candidates.GetRange(0, k);
+    }
+
+    /// <summary>The resized image when the policy shrinks it; the full size when it runs at native size or scales up.</summary>
+    public (int Width, int Height) SampledSize(int width, int height, DetectionOptions options)
+    {
+        var size = YuNetInputSize.For(width, height, options.MaxSide ?? _maxSide, _binding);
+        return size.Factor < 1.0 ? NchwInput.ResizedSize(width, height, size.Factor) : (width, height);
     }
 
     public long[] InputShape(int width, int height)
