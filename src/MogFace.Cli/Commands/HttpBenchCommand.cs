@@ -65,11 +65,13 @@ internal static class HttpBenchCommand
                 servedVersion ??= response.Headers.TryGetValues("X-Model-Version", out var v) ? v.FirstOrDefault() : null;
                 await response.Content.LoadIntoBufferAsync(ct);
             }
+            // As the server decodes a detect request: at the DCT scale the model samples.
+            var sampling = faceModel.Sampling(DetectionOptions.Default);
             Task InProcess()
             {
                 var clock = new StageClock();
                 var start = StageClock.Now();
-                using var decoded = ImageIntake.Decode(bytes, ImageLimits.Default);
+                using var decoded = ImageIntake.DecodeForDetection(bytes, ImageLimits.Default, sampling);
                 clock.Decode = StageClock.Since(start);
                 faceModel.Detect(decoded, DetectionOptions.Default, "bench", clock);
                 return Task.CompletedTask;
