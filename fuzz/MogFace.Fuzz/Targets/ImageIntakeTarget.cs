@@ -7,9 +7,9 @@ using MogFace.Engine.Inference;
 namespace MogFace.Fuzz.Targets;
 
 /// <summary>
-/// The detect path from bytes to boxes: <see cref="ImageIntake.HeaderPixels"/> (what the decode budget counts), then
-/// <see cref="ImageIntake.Decode"/> (format sniffing, header checks, truncation checks, JPEG scan walk, decode,
-/// EXIF orientation) and a real model (YuNet-n, committed) on the pixels. Allowed refusal: <see cref="ImageInputException"/>.
+/// The detect path from bytes to boxes: <see cref="ImageIntake.DecodedPixels"/> (what the decode budget counts), then
+/// <see cref="ImageIntake.DecodeForDetection"/> (format sniffing, header checks, truncation checks, JPEG scan walk,
+/// decode at the model's DCT scale, EXIF orientation) and a real model (YuNet-n, committed) on the pixels. Allowed refusal: <see cref="ImageInputException"/>.
 /// </summary>
 internal sealed class ImageIntakeTarget : IFuzzTarget
 {
@@ -30,19 +30,21 @@ internal sealed class ImageIntakeTarget : IFuzzTarget
     public void Run(Stream input)
     {
         var bytes = FuzzTargets.ReadAll(input);
-        if (ImageIntake.HeaderPixels(bytes) < 0)
-            throw new InvalidOperationException("HeaderPixels answered a negative pixel count.");
-        SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24> image;
+        // As a detect request: the decode budget's count, then the decode at the DCT scale the model samples.
+        var sampling = _model!.Sampling(Options);
+        if (ImageIntake.DecodedPixels(bytes, sampling) < 0 || ImageIntake.DecodedPixels(bytes, null) < 0)
+            throw new InvalidOperationException("DecodedPixels answered a negative pixel count.");
+        DecodedImage image;
         try
         {
-            image = ImageIntake.Decode(bytes, Limits);
+            image = ImageIntake.DecodeForDetection(bytes, Limits, sampling);
         }
         catch (ImageInputException)
         {
             return; // the defined refusal: 400/413/415/422 problem+json
         }
         using (image)
-            _model!.Detect(image, Options, "fuzz", new StageClock());
+            _model.Detect(image, Options, "fuzz", new StageClock());
     }
 
     /// <summary>A file of the repository, found above the published fuzz binary.</summary>
