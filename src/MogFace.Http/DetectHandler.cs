@@ -20,6 +20,8 @@ using MogFace.Registry.Telemetry;
 
 namespace MogFace.Http;
 
+// About 250 lines on purpose: the raw and multipart paths share one cheapest-first order of checks (query, type,
+// model, admission, body, slot, lease, decode), and keeping both here keeps that order visible in one file.
 /// <summary>
 /// <c>POST /api/detect</c>: a raw image body (by Content-Type) or multipart/form-data with one or more files
 /// (→ <c>{"results":[…]}</c>). Checks run cheapest first: query (422), Content-Type (415), model loaded

@@ -7,6 +7,8 @@ using MogFace.Engine.Inference;
 
 namespace MogFace.Engine.Families.MogFaceLarge;
 
+// Over 250 lines on purpose: the steps follow the reference pipeline number by number in one place, so a reader
+// checks parity with mogface-inference.md top to bottom; TTA and anchors already live in their own files.
 /// <summary>
 /// The MogFace pipeline of mogface-inference.md: resize policy → OpenCV-exact float resize → normalisation
 /// (with the reference's extra /255) → network → anchors of that input size → +1 decode → threshold and
