@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.Intrinsics;
 
 namespace MogFace.Engine.Imaging;
 
@@ -12,7 +11,8 @@ internal readonly record struct PlaneChannel(int Source, double Mean, double Div
 /// of planes that may be larger (the rest is 0). Boxes then map back by the factor alone, with no offset.
 /// The size comes from the full-size image (<see cref="RgbPixels.SourceWidth"/>); pixels decoded at a reduced
 /// DCT scale are resized to it from their own size. Normalisation is computed in double and stored as float32,
-/// as the reference does: 8-bit pixels through a 256-entry table per channel, resized ones four at a time.
+/// as the reference does: 8-bit pixels through a 256-entry table per channel, resized ones row by row as the
+/// resize makes them (<see cref="NormalisedPlaneRows"/>).
 /// </summary>
 internal static class NchwInput
 {
@@ -34,19 +34,21 @@ internal static class NchwInput
             NormaliseBytes(image.Data.Span, width, height, nchw, planeWidth, planeHeight, planes);
             return;
         }
-        var length = width * height * 3;
-        var resized = ArrayPool<float>.Shared.Rent(length);
+        // One resized row at a time into the planes (a whole resized 1280×720 image would be 11 MB written and read back).
+        var rowLength = width * 3;
+        var scratch = ArrayPool<float>.Shared.Rent(2 * rowLength);
         try
         {
+            var rows = new NormalisedPlaneRows(scratch.AsSpan(0, rowLength), scratch.AsSpan(rowLength, rowLength), nchw,
+                width, planeWidth, planeHeight, planes);
             if (image.IsFullSize)
-                OpenCvResize.Linear<byte>(image.Data.Span, image.Width, image.Height, 3, factor, resized.AsSpan(0, length));
+                OpenCvResize.Linear(image.Data.Span, image.Width, image.Height, 3, factor, ref rows);
             else
-                OpenCvResize.Linear<byte>(image.Data.Span, image.Width, image.Height, 3, width, height, resized.AsSpan(0, length));
-            NormaliseFloats(resized.AsSpan(0, length), width, height, nchw, planeWidth, planeHeight, planes);
+                OpenCvResize.Linear(image.Data.Span, image.Width, image.Height, 3, width, height, ref rows);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(resized);
+            ArrayPool<float>.Shared.Return(scratch);
         }
     }
 
@@ -69,68 +71,6 @@ internal static class NchwInput
                 for (var x = 0; x < to.Length; x++)
                     to[x] = table[row[3 * x]];
             }
-        }
-    }
-
-    /// <summary>
-    /// Resized (float) pixels: <c>(float)((v − mean) / divisor)</c> in double, four interleaved values per vector
-    /// (the channel pattern repeats every 12 values), then spread into the planes.
-    /// </summary>
-    private static void NormaliseFloats(ReadOnlySpan<float> rgb, int width, int height, Span<float> nchw, int planeWidth, int planeHeight,
-        ReadOnlySpan<PlaneChannel> planes)
-    {
-        Span<double> mean = stackalloc double[3];
-        Span<double> divisor = stackalloc double[3];
-        Span<int> target = stackalloc int[3]; // plane of each source channel, -1 when none
-        target.Fill(-1);
-        for (var p = 0; p < planes.Length; p++)
-        {
-            mean[planes[p].Source] = planes[p].Mean;
-            divisor[planes[p].Source] = planes[p].Divisor;
-            target[planes[p].Source] = p;
-        }
-        Span<Vector256<double>> m = stackalloc Vector256<double>[3];
-        Span<Vector256<double>> d = stackalloc Vector256<double>[3];
-        for (var k = 0; k < 3; k++) // vector k covers interleaved values 4k … 4k + 3 of a 12-value cycle
-        {
-            m[k] = Vector256.Create(mean[(4 * k) % 3], mean[(4 * k + 1) % 3], mean[(4 * k + 2) % 3], mean[(4 * k + 3) % 3]);
-            d[k] = Vector256.Create(divisor[(4 * k) % 3], divisor[(4 * k + 1) % 3], divisor[(4 * k + 2) % 3], divisor[(4 * k + 3) % 3]);
-        }
-        var plane = planeWidth * planeHeight;
-        var rowLength = width * 3;
-        var normalised = ArrayPool<float>.Shared.Rent(rowLength);
-        try
-        {
-            var row = normalised.AsSpan(0, rowLength);
-            for (var y = 0; y < height; y++)
-            {
-                var source = rgb.Slice(y * rowLength, rowLength);
-                var i = 0;
-                for (; i + 12 <= rowLength; i += 12)
-                {
-                    for (var k = 0; k < 3; k++)
-                    {
-                        var v = Vector128.Create(source.Slice(i + 4 * k, 4));
-                        var wide = Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v));
-                        var result = (wide - m[k]) / d[k];
-                        Vector128.Narrow(result.GetLower(), result.GetUpper()).CopyTo(row.Slice(i + 4 * k, 4));
-                    }
-                }
-                for (; i < rowLength; i++)
-                    row[i] = (float)((source[i] - mean[i % 3]) / divisor[i % 3]);
-                for (var c = 0; c < 3; c++)
-                {
-                    if (target[c] < 0)
-                        continue;
-                    var to = nchw.Slice(target[c] * plane + y * planeWidth, width);
-                    for (var x = 0; x < to.Length; x++)
-                        to[x] = row[3 * x + c];
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(normalised);
         }
     }
 }

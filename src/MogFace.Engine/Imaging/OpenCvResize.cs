@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace MogFace.Engine.Imaging;
@@ -12,7 +13,8 @@ namespace MogFace.Engine.Imaging;
 /// <item>columns: <c>t = (float)((dx + 0.5)·s − 0.5)</c>, <c>sx = floor(t)</c>, <c>a = t − sx</c>; left of the
 /// image (sx &lt; 0) pixel 0 with a = 0, from the last pixel on (sx ≥ W − 1) pixel W − 1 with a = 0;</item>
 /// <item>rows: the same coordinate, but only the row indices are clamped (the weight is kept);</item>
-/// <item>horizontal pass first (<c>p0·(1 − a) + p1·a</c> in float32), then the vertical blend;</item>
+/// <item>horizontal pass first (<c>p0·(1 − a) + p1·a</c> in float32, <see cref="HorizontalLinear"/>), then the
+/// vertical blend, one output row at a time (<see cref="IResizedRows"/>);</item>
 /// <item>f = 0.5 exactly (s = 2) takes OpenCV's INTER_AREA fast path: 2×2 box means, partial blocks at
 /// odd borders average the pixels that exist.</item>
 /// </list>
@@ -33,20 +35,38 @@ internal static class OpenCvResize
     public static void Linear<T>(ReadOnlySpan<T> source, int width, int height, int channels, double factor, Span<float> destination)
         where T : unmanaged, INumberBase<T>
     {
+        var (outWidth, outHeight) = CheckedOutputSize(width, height, factor);
+        if (destination.Length != outWidth * outHeight * channels)
+            throw new ArgumentException("Destination buffer has the wrong size.", nameof(destination));
+        var rows = new DestinationRows(destination, outWidth * channels);
+        Linear(source, width, height, channels, factor, ref rows);
+    }
+
+    /// <summary>
+    /// <see cref="Linear{T}(ReadOnlySpan{T}, int, int, int, double, Span{float})"/> handing each output row to
+    /// <paramref name="rows"/> as it is made (no whole resized image in memory).
+    /// </summary>
+    public static void Linear<T, TRows>(ReadOnlySpan<T> source, int width, int height, int channels, double factor, ref TRows rows)
+        where T : unmanaged, INumberBase<T>
+        where TRows : IResizedRows, allows ref struct
+    {
+        var (outWidth, outHeight) = CheckedOutputSize(width, height, factor);
+        if (source.Length != width * height * channels)
+            throw new ArgumentException("Source buffer has the wrong size.", nameof(source));
+        var scale = 1.0 / factor;
+        Resample(source, width, height, channels, outWidth, outHeight, scale, scale, ref rows);
+    }
+
+    private static (int Width, int Height) CheckedOutputSize(int width, int height, double factor)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         if (!(factor > 0) || double.IsInfinity(factor))
             throw new ArgumentOutOfRangeException(nameof(factor), factor, "The resize factor must be positive and finite.");
-        if (source.Length != width * height * channels)
-            throw new ArgumentException("Source buffer has the wrong size.", nameof(source));
         var (outWidth, outHeight) = OutputSize(width, height, factor);
         if (outWidth < 1 || outHeight < 1)
             throw new ArgumentOutOfRangeException(nameof(factor), factor, $"A {width}×{height} image resized by {factor} is empty.");
-        if (destination.Length != outWidth * outHeight * channels)
-            throw new ArgumentException("Destination buffer has the wrong size.", nameof(destination));
-
-        var scale = 1.0 / factor;
-        Resample(source, width, height, channels, outWidth, outHeight, scale, scale, destination);
+        return (outWidth, outHeight);
     }
 
     /// <summary>
@@ -58,76 +78,94 @@ internal static class OpenCvResize
     public static void Linear<T>(ReadOnlySpan<T> source, int width, int height, int channels, int outWidth, int outHeight, Span<float> destination)
         where T : unmanaged, INumberBase<T>
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(outWidth, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outHeight, 1);
+        if (destination.Length != outWidth * outHeight * channels)
+            throw new ArgumentException("Destination buffer has the wrong size.", nameof(destination));
+        var rows = new DestinationRows(destination, outWidth * channels);
+        Linear(source, width, height, channels, outWidth, outHeight, ref rows);
+    }
+
+    /// <summary>
+    /// <see cref="Linear{T}(ReadOnlySpan{T}, int, int, int, int, int, Span{float})"/> handing each output row to
+    /// <paramref name="rows"/> as it is made.
+    /// </summary>
+    public static void Linear<T, TRows>(ReadOnlySpan<T> source, int width, int height, int channels, int outWidth, int outHeight, ref TRows rows)
+        where T : unmanaged, INumberBase<T>
+        where TRows : IResizedRows, allows ref struct
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outWidth, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outHeight, 1);
         if (source.Length != width * height * channels)
             throw new ArgumentException("Source buffer has the wrong size.", nameof(source));
-        if (destination.Length != outWidth * outHeight * channels)
-            throw new ArgumentException("Destination buffer has the wrong size.", nameof(destination));
-        Resample(source, width, height, channels, outWidth, outHeight, 1.0 / ((double)outWidth / width), 1.0 / ((double)outHeight / height), destination);
+        Resample(source, width, height, channels, outWidth, outHeight, 1.0 / ((double)outWidth / width), 1.0 / ((double)outHeight / height), ref rows);
     }
 
-    private static void Resample<T>(ReadOnlySpan<T> source, int width, int height, int channels, int outWidth, int outHeight,
-        double scaleX, double scaleY, Span<float> destination)
+    private static void Resample<T, TRows>(ReadOnlySpan<T> source, int width, int height, int channels, int outWidth, int outHeight,
+        double scaleX, double scaleY, ref TRows rows)
         where T : unmanaged, INumberBase<T>
+        where TRows : IResizedRows, allows ref struct
     {
         if (Math.Abs(scaleX - 2.0) < DoubleEpsilon && Math.Abs(scaleY - 2.0) < DoubleEpsilon)
         {
-            AreaHalf(source, width, height, channels, outWidth, outHeight, destination);
+            AreaHalf(source, width, height, channels, outWidth, outHeight, ref rows);
             return;
         }
 
-        // Column taps, in element offsets within a row.
-        var x0 = new int[outWidth];
-        var x1 = new int[outWidth];
-        var ax = new float[outWidth];
-        for (var dx = 0; dx < outWidth; dx++)
-        {
-            var t = (float)((dx + 0.5) * scaleX - 0.5);
-            var sx = (int)MathF.Floor(t);
-            var a = t - sx;
-            if (sx < 0)
-                (sx, a) = (0, 0f);
-            if (sx >= width - 1)
-                (sx, a) = (width - 1, 0f);
-            x0[dx] = sx * channels;
-            x1[dx] = Math.Min(sx + 1, width - 1) * channels;
-            ax[dx] = a;
-        }
-
         var rowLength = outWidth * channels;
-        var rowA = new float[rowLength];
-        var rowB = new float[rowLength];
-        int indexA = -1, indexB = -1;
-        for (var dy = 0; dy < outHeight; dy++)
+        var sourceLength = width * channels;
+        // Pooled, not allocated: the taps and the two row buffers are ~50 KB per call at YuNet's 1280 px.
+        var ints = ArrayPool<int>.Shared.Rent(2 * outWidth);
+        var floats = ArrayPool<float>.Shared.Rent(2 * outWidth + 2 * rowLength + sourceLength + 1);
+        try
         {
-            var t = (float)((dy + 0.5) * scaleY - 0.5);
-            var sy = (int)MathF.Floor(t);
-            var b = t - sy;
-            var r0 = Math.Clamp(sy, 0, height - 1);
-            var r1 = Math.Clamp(sy + 1, 0, height - 1);
-            // Keep the two horizontally resized rows the previous output row used (OpenCV's ring buffer).
-            if (r0 != indexA)
+            var taps = new ColumnTaps(ints.AsSpan(0, outWidth), ints.AsSpan(outWidth, outWidth),
+                floats.AsSpan(0, outWidth), floats.AsSpan(outWidth, outWidth));
+            taps.Fill(width, channels, scaleX);
+            var rowA = floats.AsSpan(2 * outWidth, rowLength);
+            var rowB = floats.AsSpan(2 * outWidth + rowLength, rowLength);
+            // One source row as float, plus one element so a pixel's 4-lane load may read past its 3 channels.
+            var pixels = floats.AsSpan(2 * outWidth + 2 * rowLength, sourceLength + 1);
+            pixels[^1] = 0;
+            int indexA = -1, indexB = -1;
+            for (var dy = 0; dy < outHeight; dy++)
             {
-                if (r0 == indexB)
+                var t = (float)((dy + 0.5) * scaleY - 0.5);
+                var sy = (int)MathF.Floor(t);
+                var b = t - sy;
+                var r0 = Math.Clamp(sy, 0, height - 1);
+                var r1 = Math.Clamp(sy + 1, 0, height - 1);
+                // Keep the two horizontally resized rows the previous output row used (OpenCV's ring buffer).
+                if (r0 != indexA)
                 {
-                    (rowA, rowB) = (rowB, rowA);
-                    (indexA, indexB) = (indexB, indexA);
+                    if (r0 == indexB)
+                    {
+                        var swap = rowA;
+                        rowA = rowB;
+                        rowB = swap;
+                        (indexA, indexB) = (indexB, indexA);
+                    }
+                    else
+                    {
+                        HorizontalLinear.Row(source.Slice(r0 * sourceLength, sourceLength), channels, taps, pixels, rowA);
+                        indexA = r0;
+                    }
                 }
-                else
+                if (r1 != indexB)
                 {
-                    Horizontal(source.Slice(r0 * width * channels, width * channels), channels, x0, x1, ax, rowA);
-                    indexA = r0;
+                    HorizontalLinear.Row(source.Slice(r1 * sourceLength, sourceLength), channels, taps, pixels, rowB);
+                    indexB = r1;
                 }
+                Blend(rowA, rowB, 1f - b, b, rows.Row(dy));
+                rows.Written(dy);
             }
-            if (r1 != indexB)
-            {
-                Horizontal(source.Slice(r1 * width * channels, width * channels), channels, x0, x1, ax, rowB);
-                indexB = r1;
-            }
-            Blend(rowA, rowB, 1f - b, b, destination.Slice(dy * rowLength, rowLength));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(floats);
+            ArrayPool<int>.Shared.Return(ints);
         }
     }
 
@@ -148,21 +186,10 @@ internal static class OpenCvResize
             output[i] = rowA[i] * b0 + rowB[i] * b1;
     }
 
-    private static void Horizontal<T>(ReadOnlySpan<T> row, int channels, int[] x0, int[] x1, float[] ax, float[] into)
-        where T : unmanaged, INumberBase<T>
-    {
-        for (var dx = 0; dx < x0.Length; dx++)
-        {
-            float a1 = ax[dx], a0 = 1f - a1;
-            int p = x0[dx], q = x1[dx], o = dx * channels;
-            for (var c = 0; c < channels; c++)
-                into[o + c] = float.CreateTruncating(row[p + c]) * a0 + float.CreateTruncating(row[q + c]) * a1;
-        }
-    }
-
     /// <summary>OpenCV's resizeAreaFast for a scale of exactly 2 (what INTER_LINEAR at f = 0.5 runs).</summary>
-    private static void AreaHalf<T>(ReadOnlySpan<T> source, int width, int height, int channels, int outWidth, int outHeight, Span<float> destination)
+    private static void AreaHalf<T, TRows>(ReadOnlySpan<T> source, int width, int height, int channels, int outWidth, int outHeight, ref TRows rows)
         where T : unmanaged, INumberBase<T>
+        where TRows : IResizedRows, allows ref struct
     {
         var stride = width * channels;
         var fullColumns = width / 2;
@@ -170,7 +197,7 @@ internal static class OpenCvResize
         {
             var sy0 = dy * 2;
             var fullRow = sy0 + 2 <= height;
-            var output = destination.Slice(dy * outWidth * channels, outWidth * channels);
+            var output = rows.Row(dy);
             for (var dx = 0; dx < outWidth; dx++)
             {
                 var sx0 = dx * 2;
@@ -195,6 +222,7 @@ internal static class OpenCvResize
                     output[dx * channels + c] = partial / count;
                 }
             }
+            rows.Written(dy);
         }
     }
 }

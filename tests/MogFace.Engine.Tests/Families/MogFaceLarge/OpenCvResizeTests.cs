@@ -103,4 +103,25 @@ public sealed class OpenCvResizeTests(ITestOutputHelper output)
         OpenCvResize.Linear<float>(floats, 9, 7, 3, 0.6, b);
         Assert.Equal(a, b);
     }
+    [Theory]
+    [InlineData(0.667)] // YuNet's 1920 → 1280 kind of factor
+    [InlineData(1.7)]
+    public void ThreeChannelRowsEqualEachChannelResizedAlone(double factor)
+    {
+        // Three interleaved channels take the 4-lane-per-pixel horizontal pass, one channel the per-element loop:
+        // the same float operations in the same order must give the same bits.
+        const int width = 301, height = 9;
+        var rgb = new byte[width * height * 3];
+        new Random(14).NextBytes(rgb);
+        var (w, h) = OpenCvResize.OutputSize(width, height, factor);
+        var together = new float[w * h * 3];
+        OpenCvResize.Linear<byte>(rgb, width, height, 3, factor, together);
+        for (var c = 0; c < 3; c++)
+        {
+            var channel = Enumerable.Range(0, width * height).Select(i => rgb[3 * i + c]).ToArray();
+            var alone = new float[w * h];
+            OpenCvResize.Linear<byte>(channel, width, height, 1, factor, alone);
+            Assert.Equal(alone, Enumerable.Range(0, w * h).Select(i => together[3 * i + c]).ToArray());
+        }
+    }
 }
