@@ -103,6 +103,7 @@ public sealed class OpenCvResizeTests(ITestOutputHelper output)
         OpenCvResize.Linear<float>(floats, 9, 7, 3, 0.6, b);
         Assert.Equal(a, b);
     }
+
     [Theory]
     [InlineData(0.667)] // YuNet's 1920 → 1280 kind of factor
     [InlineData(1.7)]
