@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MogFace.Engine.Imaging;
 
@@ -50,14 +51,61 @@ internal ref struct NormalisedPlaneRows : IResizedRows
     public readonly void Written(int y)
     {
         ReadOnlySpan<float> values = _identity ? _resized : Normalise();
+        var x = Avx2.IsSupported ? SpreadEightAtATime(values, y) : 0;
         for (var c = 0; c < 3; c++)
         {
             if (_target[c] < 0)
                 continue;
             var to = _nchw.Slice(_target[c] * _plane + y * _planeWidth, _width);
-            for (var x = 0; x < to.Length; x++)
-                to[x] = values[3 * x + c];
+            for (var i = x; i < to.Length; i++)
+                to[i] = values[3 * i + c];
         }
+    }
+
+    /// <summary>
+    /// Eight pixels (three vectors) at a time into the planes: channel c of pixel j is element <c>3j + c</c>, in
+    /// vector <c>(3j + c) / 8</c> at lane <c>(3j + c) % 8</c>. Those lanes differ across the three vectors, so one
+    /// blend gathers a channel's eight values and one permute puts them in pixel order. Returns the pixels done.
+    /// </summary>
+    private readonly int SpreadEightAtATime(ReadOnlySpan<float> values, int y)
+    {
+        var x = 0;
+        for (; x + 8 <= _width; x += 8)
+        {
+            var a = Vector256.Create(values.Slice(3 * x, 8));
+            var b = Vector256.Create(values.Slice(3 * x + 8, 8));
+            var d = Vector256.Create(values.Slice(3 * x + 16, 8));
+            for (var c = 0; c < 3; c++)
+            {
+                if (_target[c] < 0)
+                    continue;
+                var lanes = Vector256.ConditionalSelect(FromFirst[c], a, Vector256.ConditionalSelect(FromSecond[c], b, d));
+                Avx2.PermuteVar8x32(lanes, PixelOrder[c]).CopyTo(_nchw.Slice(_target[c] * _plane + y * _planeWidth + x, 8));
+            }
+        }
+        return x;
+    }
+
+    // Per channel c: which lanes of the first and second of three vectors hold it, and lane (3j + c) % 8 for pixel j.
+    private static readonly Vector256<float>[] FromFirst = [LanesOf(0, 0), LanesOf(1, 0), LanesOf(2, 0)];
+    private static readonly Vector256<float>[] FromSecond = [LanesOf(0, 1), LanesOf(1, 1), LanesOf(2, 1)];
+    private static readonly Vector256<int>[] PixelOrder = [Order(0), Order(1), Order(2)];
+
+    /// <summary>All bits set in lane L where vector k's lane L holds channel c (element 8k + L ≡ c mod 3).</summary>
+    private static Vector256<float> LanesOf(int c, int k)
+    {
+        Span<int> mask = stackalloc int[8];
+        for (var lane = 0; lane < 8; lane++)
+            mask[lane] = (8 * k + lane) % 3 == c ? -1 : 0;
+        return Vector256.Create<int>(mask).AsSingle();
+    }
+
+    private static Vector256<int> Order(int c)
+    {
+        Span<int> lanes = stackalloc int[8];
+        for (var j = 0; j < 8; j++)
+            lanes[j] = (3 * j + c) % 8;
+        return Vector256.Create<int>(lanes);
     }
 
     private readonly Span<float> Normalise()
