@@ -1,4 +1,4 @@
-using System.Buffers;
+using MogFace.Engine.Buffers;
 using System.Runtime.Intrinsics;
 
 namespace MogFace.Engine.Imaging;
@@ -35,7 +35,7 @@ internal static class NchwInput
             return;
         }
         var length = width * height * 3;
-        var resized = ArrayPool<float>.Shared.Rent(length);
+        var resized = DetectionBuffers<float>.Rent(length);
         try
         {
             if (image.IsFullSize)
@@ -46,7 +46,7 @@ internal static class NchwInput
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(resized);
+            DetectionBuffers<float>.Return(resized);
         }
     }
 
@@ -98,7 +98,7 @@ internal static class NchwInput
         }
         var plane = planeWidth * planeHeight;
         var rowLength = width * 3;
-        var normalised = ArrayPool<float>.Shared.Rent(rowLength);
+        var normalised = DetectionBuffers<float>.Rent(rowLength);
         try
         {
             var row = normalised.AsSpan(0, rowLength);
@@ -130,7 +130,7 @@ internal static class NchwInput
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(normalised);
+            DetectionBuffers<float>.Return(normalised);
         }
     }
 }
