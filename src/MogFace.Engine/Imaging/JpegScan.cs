@@ -5,8 +5,7 @@ namespace MogFace.Engine.Imaging;
 /// <summary>
 /// Walks the Huffman-coded data of a baseline JPEG (SOF0/SOF1, one scan with every component) counting blocks,
 /// without dequantising or transforming anything, to tell whether every MCU the frame header promises is there
-/// (measured here: 14 ms for a 300 KB photo whose decode takes 330 ms; 300 ms for an 8 MB, 12 MP noise image
-/// whose decode takes 580 ms, the worst case, every coefficient set). A JPEG cut short and given an appended
+/// (its cost next to the decode: docs/benchmarks.md, "JPEG decoder choice"). A JPEG cut short and given an appended
 /// FF D9 passes the end-marker test, and ImageSharp fills the missing MCUs with flat colour. Anything this
 /// walker does not model (progressive or arithmetic coding, several scans, a malformed table) answers "cannot
 /// tell" (null): it only ever refuses a file it has proved short.
