@@ -43,9 +43,9 @@ internal ref struct JpegBitReader(ReadOnlySpan<byte> data)
     /// One 8×8 block without decoding it: the DC difference's size code and magnitude bits, then AC run/size codes
     /// with theirs, up to end-of-block or 63 coefficients; false when the data ends first (or a code is invalid).
     /// Nearly all of the walk's time is here, so the accumulator is copied into locals, which the JIT keeps in
-    /// registers (the fields of a struct reached by reference stay in memory), and written back around the rare
-    /// calls that use the fields: refills, and codes <see cref="JpegHuffmanTable.SkipEntry"/> leaves to
-    /// <see cref="JpegHuffmanTable.SkipCoefficientSymbolFirst"/>.
+    /// registers (the fields of a struct reached by reference stay in memory), refilled eight bytes at a time in
+    /// place, and written back only around the rare calls that use the fields: byte-by-byte refills (near a 0xFF or
+    /// the end), and codes <see cref="JpegHuffmanTable.SkipEntry"/> leaves to <see cref="JpegHuffmanTable.SkipCoefficientSymbolFirst"/>.
     /// </summary>
     public bool SkipBlock(JpegHuffmanTable dc, JpegHuffmanTable ac)
     {
@@ -55,10 +55,11 @@ internal ref struct JpegBitReader(ReadOnlySpan<byte> data)
         var step = 0;
         for (var k = 0; k < 64; k += step, table = ac)
         {
-            if (count < 32) // a folded code takes at most 10 + 16 bits: refill below 32, so one test per code suffices
+            // A folded code takes at most 10 + 16 bits: refill below 32, so one test per code suffices.
+            if (count < 32 && !TryFillEightBytes(ref bits, ref count))
             {
                 (_bits, _count) = (bits, count);
-                Fill();
+                FillByteByByte();
                 (bits, count) = (_bits, _count);
             }
             var entry = table.SkipEntry(bits);
@@ -105,19 +106,27 @@ internal ref struct JpegBitReader(ReadOnlySpan<byte> data)
     [MethodImpl(MethodImplOptions.NoInlining)] // once every few codes: kept out of the inlined hot path
     private void Fill()
     {
-        if (_count <= 56 && !_atMarker && _position + 8 <= _data.Length)
-        {
-            var word = BinaryPrimitives.ReadUInt64BigEndian(_data[_position..]);
-            if (!HasFFByte(word))
-            {
-                var bytes = (64 - _count) >> 3; // as many whole bytes as fit: the count ends between 57 and 64
-                _bits |= (word & (ulong.MaxValue << (64 - 8 * bytes))) >> _count; // only those bytes: the bits below stay zero
-                _count += 8 * bytes;
-                _position += bytes;
-                return;
-            }
-        }
-        FillByteByByte();
+        if (!TryFillEightBytes(ref _bits, ref _count))
+            FillByteByByte();
+    }
+
+    /// <summary>
+    /// The common case of <see cref="Fill"/>, on an accumulator passed in (<see cref="SkipBlock"/>'s locals): when the
+    /// next eight bytes hold no 0xFF, as many as fit; false (nothing taken) otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // inlined into SkipBlock, so its locals stay in registers
+    private bool TryFillEightBytes(ref ulong bits, ref int count)
+    {
+        if (count > 56 || _atMarker || _position + 8 > _data.Length)
+            return false;
+        var word = BinaryPrimitives.ReadUInt64BigEndian(_data[_position..]);
+        if (HasFFByte(word))
+            return false;
+        var bytes = (64 - count) >> 3; // as many whole bytes as fit: the count ends between 57 and 64
+        bits |= (word & (ulong.MaxValue << (64 - 8 * bytes))) >> count; // only those bytes: the bits below stay zero
+        count += 8 * bytes;
+        _position += bytes;
+        return true;
     }
 
     /// <summary>Whether any byte of <paramref name="word"/> is 0xFF (SWAR: a zero byte of its complement).</summary>
