@@ -10,8 +10,10 @@ namespace MogFace.Engine.Buffers;
 /// every size on every thread that gave one back, and frees them only after a full collection: in issue 12's soak
 /// (6000² JPEGs run by YuNet at 1280 px, ~90 MB of arrays each, on a dozen thread-pool threads) that held 1.4 GB.
 /// Above <see cref="MaxPooledBytes"/> an array is allocated and left to the GC: .NET's pools would keep a 6000² decode
-/// (256 MiB) after a burst. What this keeps is bounded: under <see cref="ArraysPerSize"/> × 64 MiB per element type
-/// (docs/operations.md, memory ceiling).
+/// (256 MiB) after a burst. Such arrays wait in the large-object heap until a full collection, which nothing else
+/// may start for a long time, so once <see cref="CollectAfterBytes"/> of them have been given back a background
+/// collection is started. What this keeps is bounded: under <see cref="ArraysPerSize"/> × 64 MiB per element type in
+/// the pool, and about <see cref="CollectAfterBytes"/> of finished large arrays (docs/operations.md, memory ceiling).
 /// </summary>
 public static class DetectionBuffers<T> where T : unmanaged
 {
@@ -25,6 +27,11 @@ public static class DetectionBuffers<T> where T : unmanaged
     public static int ArraysPerSize { get; } = 2 * Environment.ProcessorCount;
 
     private static readonly ArrayPool<T> Large = ArrayPool<T>.Create(MaxPooledBytes / Unsafe.SizeOf<T>(), ArraysPerSize);
+
+    /// <summary>256 MiB of finished arrays over <see cref="MaxPooledBytes"/> start a background full collection.</summary>
+    public const long CollectAfterBytes = 256L * 1024 * 1024;
+
+    private static long _unpooledReturned;
 
     public static T[] Rent(int length) => Bytes(length) switch
     {
@@ -42,6 +49,10 @@ public static class DetectionBuffers<T> where T : unmanaged
                 break;
             case <= MaxPooledBytes:
                 Large.Return(array);
+                break;
+            case var bytes when Interlocked.Add(ref _unpooledReturned, bytes) >= CollectAfterBytes:
+                Interlocked.Exchange(ref _unpooledReturned, 0);
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
                 break;
         }
     }
