@@ -209,6 +209,10 @@ var appSettings = [
     value: '32'
   }
   {
+    name: 'MogFace__SmallRequestBytes'
+    value: '1048576'
+  }
+  {
     name: 'MogFace__MaxBatchBytes'
     value: '67108864'
   }

@@ -63,7 +63,7 @@ public static class DetectHandler
             if (LeaseProblem(request, query, models, settings, metrics) is { } early)
                 return early;
 
-            using var admitted = await admission.EnterAsync(cancellationToken);
+            using var admitted = await admission.EnterAsync(request.ContentLength, cancellationToken);
             if (!admitted.IsAcquired)
                 return Problems.Busy(request.HttpContext, DetectAdmission.RetryAfter,
                     $"This instance is serving {admission.Limit} detect requests with {admission.QueueLimit} more waiting; retry shortly.");
@@ -76,8 +76,9 @@ public static class DetectHandler
             {
                 if (!multipart && files[0].Body.Length == 0)
                     throw new HttpProblemException(StatusCodes.Status400BadRequest, Problems.EmptyBody, "The request body is empty; send the image bytes.");
-                // The body is read (I/O) before a detection slot is taken; decode and inference hold one.
-                using var slot = await slots.EnterAsync(cancellationToken);
+                // The body is read (I/O) before a detection slot is taken; decode and inference hold one. Who goes
+                // first among waiters follows the images' size (DetectionSlots).
+                using var slot = await slots.EnterAsync(files.Sum(f => HeaderPixels(f.Body)), cancellationToken);
                 using var lease = AcquireLease(request, query, models);
                 if (lease is null)
                     return LeaseProblem(request, query, models, settings, metrics, afterBody: true)!;
@@ -139,6 +140,9 @@ public static class DetectHandler
         }
         return false;
     }
+
+    /// <summary>The header's own size (not the DCT-scaled decode): what the model's resolution policy starts from.</summary>
+    private static long HeaderPixels(PooledBody body) => ImageIntake.DecodedPixels(body.Memory, sampled: null);
 
     private static IResult DecodeBudgetSpent(HttpRequest request, DecodeBudget budget) =>
         Problems.Busy(request.HttpContext, DetectAdmission.RetryAfter,

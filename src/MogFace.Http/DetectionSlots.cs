@@ -10,39 +10,178 @@ namespace MogFace.Http;
 /// thread-pool thread (the model watcher's continuations then queue behind them, delaying hot swaps) and
 /// holds that many decoded images in memory at once (up to 120 MB each at the 40 MP limit). Waiters wait
 /// asynchronously, holding no thread.
+/// <para>
+/// Who gets a freed slot is decided by cost, from the images' headers (their pixels), because first-come-first-served
+/// let a few clients sending 6000² JPEGs keep every slot busy while a normal client's p50 went to 3.4× its p50
+/// without them (issue 12's soak):
+/// <list type="bullet">
+/// <item>A request whose images are over <c>MogFace:LargeImagePixels</c> together (one 6000² JPEG, or a batch of
+/// many photos) runs at the model's largest input, or many times, and costs several ordinary photos. Such requests hold at most <see cref="LargeLimit"/> slots (one less than the limit), and a
+/// freed slot goes to a waiting ordinary request before a large one.</item>
+/// <item>Within a lane the waiter with the earliest expected finish goes first: its arrival plus its pixels at
+/// <see cref="PixelsPerMillisecond"/>. A small photo passes a larger one that arrived shortly before it; one that has
+/// waited longer than the difference in cost does not get passed, so nothing waits forever behind smaller work.</item>
+/// </list>
+/// </para>
 /// </summary>
 public sealed class DetectionSlots : IDisposable
 {
-    private readonly SemaphoreSlim _slots;
+    /// <summary>
+    /// The rate that turns pixels into expected time: ~10,000 pixels per millisecond is what YuNet-n costs end to end
+    /// on one core of the reference VM (docs/benchmarks.md). It only orders waiters; nothing is timed out by it.
+    /// </summary>
+    public const long PixelsPerMillisecond = 10_000;
 
-    public DetectionSlots(IOptions<MogFaceOptions> options)
-        : this(options.Value.MaxConcurrentDetections)
+    private readonly Lock _gate = new();
+    private readonly SortedSet<Waiter> _ordinary = new(Waiter.ByExpectedFinish);
+    private readonly SortedSet<Waiter> _large = new(Waiter.ByExpectedFinish);
+    private readonly TimeProvider _time;
+    private long _arrivals;
+    private int _inUse;
+    private int _largeInUse;
+
+    public DetectionSlots(IOptions<MogFaceOptions> options, TimeProvider time)
+        : this(options.Value.MaxConcurrentDetections, options.Value.LargeImagePixels, time)
     {
     }
 
     /// <param name="limit">Slots; 0 or less means one per processor.</param>
-    public DetectionSlots(int limit)
+    /// <param name="largeImagePixels">Header pixels past which a request waits in the large lane.</param>
+    public DetectionSlots(int limit, long largeImagePixels = 4_000_000, TimeProvider? time = null)
     {
         Limit = InferenceThreads.ConcurrentRuns(limit); // the count serving sessions' threads are sized for
-        _slots = new SemaphoreSlim(Limit, Limit);
+        LargeLimit = Math.Max(1, Limit - 1); // with a single slot there is no lane to keep
+        LargeImagePixels = largeImagePixels;
+        _time = time ?? TimeProvider.System;
     }
 
     public int Limit { get; }
 
-    /// <summary>Slots taken right now.</summary>
-    public int InUse => Limit - _slots.CurrentCount;
+    /// <summary>Slots that requests with large images may hold at once.</summary>
+    public int LargeLimit { get; }
 
-    /// <summary>Waits for a slot; dispose the result to give it back.</summary>
-    public async ValueTask<Slot> EnterAsync(CancellationToken cancellationToken)
+    public long LargeImagePixels { get; }
+
+    /// <summary>Slots taken right now.</summary>
+    public int InUse
     {
-        await _slots.WaitAsync(cancellationToken);
-        return new Slot(_slots);
+        get
+        {
+            lock (_gate)
+                return _inUse;
+        }
     }
 
-    public void Dispose() => _slots.Dispose();
-
-    public readonly struct Slot(SemaphoreSlim slots) : IDisposable
+    /// <summary>Waits for a slot; dispose the result to give it back.</summary>
+    /// <param name="pixels">The request's images' pixels from their headers, together (0 when unknown): its cost.</param>
+    public ValueTask<Slot> EnterAsync(long pixels, CancellationToken cancellationToken)
     {
-        public void Dispose() => slots.Release();
+        cancellationToken.ThrowIfCancellationRequested();
+        var large = pixels > LargeImagePixels;
+        Waiter waiter;
+        lock (_gate)
+        {
+            if (_inUse < Limit && _ordinary.Count == 0 && (!large || (_largeInUse < LargeLimit && _large.Count == 0)))
+            {
+                Take(large);
+                return ValueTask.FromResult(new Slot(this, large));
+            }
+            var expectedFinish = _time.GetTimestamp() + Math.Max(0, pixels) / PixelsPerMillisecond * _time.TimestampFrequency / 1000;
+            waiter = new Waiter(this, large, expectedFinish, ++_arrivals);
+            (large ? _large : _ordinary).Add(waiter);
+        }
+        // Registered outside the lock: a token cancelled meanwhile runs the callback at once, which takes the lock.
+        waiter.Cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Abandon(token), waiter);
+        return new ValueTask<Slot>(waiter.Granted.Task);
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var waiter in _ordinary.Concat(_large))
+                waiter.Granted.TrySetCanceled();
+            _ordinary.Clear();
+            _large.Clear();
+        }
+    }
+
+    private void Take(bool large)
+    {
+        _inUse++;
+        if (large)
+            _largeInUse++;
+    }
+
+    private void Leave(bool large)
+    {
+        List<Waiter> granted = [];
+        lock (_gate)
+        {
+            _inUse--;
+            if (large)
+                _largeInUse--;
+            while (Next() is { } next)
+            {
+                (next.Large ? _large : _ordinary).Remove(next);
+                Take(next.Large);
+                granted.Add(next);
+            }
+        }
+        // Completed outside the lock: a continuation never runs while the gate is held.
+        foreach (var waiter in granted)
+        {
+            waiter.Cancellation.Dispose();
+            if (!waiter.Granted.TrySetResult(new Slot(this, waiter.Large)))
+                Leave(waiter.Large); // defensive: a waiter leaves its set once, granted or cancelled, so this does not happen
+        }
+    }
+
+    /// <summary>Ordinary requests first; a large one only where the large lane has room.</summary>
+    private Waiter? Next()
+    {
+        if (_inUse >= Limit)
+            return null;
+        if (_ordinary.Min is { } ordinary)
+            return ordinary;
+        return _largeInUse < LargeLimit ? _large.Min : null;
+    }
+
+    private sealed class Waiter(DetectionSlots owner, bool large, long expectedFinish, long arrival)
+    {
+        public static readonly IComparer<Waiter> ByExpectedFinish = Comparer<Waiter>.Create((a, b) =>
+            a.ExpectedFinish != b.ExpectedFinish ? a.ExpectedFinish.CompareTo(b.ExpectedFinish) : a.Arrival.CompareTo(b.Arrival));
+
+        public bool Large { get; } = large;
+        public long ExpectedFinish { get; } = expectedFinish;
+        public long Arrival { get; } = arrival;
+        public CancellationTokenRegistration Cancellation { get; set; }
+        public TaskCompletionSource<Slot> Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The waiter's token fired: it leaves its queue, unless a slot was already granted to it.</summary>
+        public void Abandon(CancellationToken token)
+        {
+            lock (owner._gate)
+            {
+                if (!(Large ? owner._large : owner._ordinary).Remove(this))
+                    return; // granted (or the slots disposed): nothing to take back
+            }
+            Granted.TrySetCanceled(token);
+        }
+    }
+
+    /// <summary>A held slot; disposing it gives the slot back (once).</summary>
+    public sealed class Slot : IDisposable
+    {
+        private DetectionSlots? _owner;
+        private readonly bool _large;
+
+        internal Slot(DetectionSlots owner, bool large)
+        {
+            _owner = owner;
+            _large = large;
+        }
+
+        public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Leave(_large);
     }
 }

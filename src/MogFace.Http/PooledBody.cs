@@ -1,14 +1,15 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Http;
 
 namespace MogFace.Http;
 
 /// <summary>
-/// A request body (or one multipart section) read into a growing array, never more than a hard cap: the read
-/// stops with 413 as soon as one byte past the cap arrives (<see cref="CappedStream"/>). Memory follows the bytes that arrived, not the bytes announced: the first buffer is small
-/// whatever Content-Length says, and doubles as data comes. Buffers up to <see cref="PooledUpTo"/> are rented
-/// from the shared pool; larger ones are plain arrays the GC takes back, because the shared pool keeps what
-/// it is given (issue 12: rented 32 MB buffers kept the process at 3 GB after a burst). Dispose gives it back.
+/// A request body (or one multipart section) read into a growing buffer, never more than a hard cap: the read
+/// stops with 413 as soon as one byte past the cap arrives (<see cref="CappedStream"/>). Memory follows the bytes
+/// that arrived, not the bytes announced: the first buffer is small whatever Content-Length says, and doubles as data
+/// comes. Buffers up to <see cref="PooledUpTo"/> are rented from the shared pool; larger ones are native memory
+/// (<see cref="NativeBuffer"/>) freed when the body is disposed, because the shared pool keeps what it is given
+/// (issue 12: rented 32 MB buffers kept the process at 3 GB after a burst) and large managed arrays stay resident
+/// until a full collection (issue 12's soak: 1.5 GB of them). Dispose gives it back.
 /// </summary>
 public sealed class PooledBody : IDisposable
 {
@@ -16,18 +17,26 @@ public sealed class PooledBody : IDisposable
 
     /// <summary>Largest buffer taken from (and returned to) <see cref="ArrayPool{T}.Shared"/>.</summary>
     public const int PooledUpTo = 1024 * 1024;
-    private byte[]? _buffer;
 
-    private PooledBody(byte[] buffer, int length)
+    private byte[]? _pooled;
+    private NativeBuffer? _native;
+
+    private PooledBody(int capacity)
     {
-        _buffer = buffer;
-        Length = length;
+        if (capacity <= PooledUpTo)
+            _pooled = ArrayPool<byte>.Shared.Rent(capacity);
+        else
+            _native = new NativeBuffer(capacity);
     }
 
-    public int Length { get; }
+    public int Length { get; private set; }
 
-    public ReadOnlyMemory<byte> Memory =>
-        _buffer is { } buffer ? buffer.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(PooledBody));
+    public ReadOnlyMemory<byte> Memory => Whole[..Length];
+
+    private int Capacity => _pooled?.Length ?? _native?.Length ?? 0;
+
+    private Memory<byte> Whole =>
+        _pooled?.AsMemory() ?? _native?.Memory ?? throw new ObjectDisposedException(nameof(PooledBody));
 
     /// <summary>Reads <paramref name="body"/> to its end, at most <paramref name="cap"/> bytes.</summary>
     /// <param name="declaredLength">Content-Length when known: refuses early when over the cap, and sizes the first buffer up to <see cref="InitialSize"/> at most.</param>
@@ -40,48 +49,63 @@ public sealed class PooledBody : IDisposable
         // One byte of room past the cap is how a body that passes it is noticed (CappedStream refuses that read).
         var limit = (int)cap + 1;
         var capped = new CappedStream(body, cap, what);
-        var size = (int)Math.Min(declaredLength is > 0 ? Math.Min(declaredLength.Value + 1, InitialSize) : InitialSize, limit);
-        var buffer = Take(size);
-        var length = 0;
+        var result = new PooledBody((int)Math.Min(declaredLength is > 0 ? Math.Min(declaredLength.Value + 1, InitialSize) : InitialSize, limit));
         try
         {
             while (true)
             {
-                if (length == buffer.Length)
+                if (result.Length == result.Capacity)
                 {
-                    var bigger = Take((int)Math.Min((long)buffer.Length * 2, limit));
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    Give(buffer);
-                    buffer = bigger;
+                    // Full: one byte ahead says whether the body goes on, so a body that fills its buffer exactly
+                    // (a 4 MiB file) does not double it for nothing.
+                    var next = new byte[1];
+                    if (await capped.ReadAsync(next, cancellationToken) == 0)
+                        break;
+                    result.Grow((int)Math.Min((long)result.Capacity * 2, limit));
+                    result.Whole.Span[result.Length++] = next[0];
                 }
-                var read = await capped.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, limit) - length), cancellationToken);
+                var read = await capped.ReadAsync(result.Whole[result.Length..], cancellationToken);
                 if (read == 0)
                     break;
-                length += read;
+                result.Length += read;
             }
-            var result = new PooledBody(buffer, length);
-            buffer = null;
-            return result;
+            var complete = result;
+            result = null;
+            return complete;
         }
         finally
         {
-            if (buffer is not null)
-                Give(buffer);
+            result?.Dispose();
         }
     }
 
-    private static byte[] Take(int size) =>
-        size <= PooledUpTo ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
-
-    private static void Give(byte[] buffer)
+    private void Grow(int capacity)
     {
-        if (buffer.Length <= PooledUpTo)
-            ArrayPool<byte>.Shared.Return(buffer);
+        if (_native is not null)
+        {
+            _native.Resize(capacity);
+            return;
+        }
+        var pooled = _pooled!;
+        if (capacity <= PooledUpTo)
+        {
+            _pooled = ArrayPool<byte>.Shared.Rent(capacity);
+            pooled.AsSpan(0, Length).CopyTo(_pooled);
+        }
+        else
+        {
+            _native = new NativeBuffer(capacity);
+            pooled.AsSpan(0, Length).CopyTo(_native.GetSpan());
+            _pooled = null;
+        }
+        ArrayPool<byte>.Shared.Return(pooled);
     }
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
-            Give(buffer);
+        if (Interlocked.Exchange(ref _pooled, null) is { } pooled)
+            ArrayPool<byte>.Shared.Return(pooled);
+        if (Interlocked.Exchange(ref _native, null) is { } native)
+            ((IDisposable)native).Dispose();
     }
 }

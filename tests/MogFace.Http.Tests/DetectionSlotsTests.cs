@@ -1,16 +1,20 @@
+using Microsoft.Extensions.Time.Testing;
 using MogFace.Http;
 
 namespace MogFace.Http.Tests;
 
 public class DetectionSlotsTests
 {
+    private const long Ordinary = 512 * 512;
+    private const long Large = 6000 * 6000;
+
     [Fact]
     public async Task Holds_at_most_the_limit_and_lets_the_next_in_when_one_leaves()
     {
         using var slots = new DetectionSlots(2);
-        var first = await slots.EnterAsync(CancellationToken.None);
-        var second = await slots.EnterAsync(CancellationToken.None);
-        var third = slots.EnterAsync(CancellationToken.None).AsTask();
+        var first = await slots.EnterAsync(Ordinary, CancellationToken.None);
+        var second = await slots.EnterAsync(Ordinary, CancellationToken.None);
+        var third = slots.EnterAsync(Ordinary, CancellationToken.None).AsTask();
         Assert.False(third.IsCompleted);
         Assert.Equal(2, slots.InUse);
 
@@ -24,9 +28,9 @@ public class DetectionSlotsTests
     public async Task A_cancelled_waiter_leaves_without_a_slot()
     {
         using var slots = new DetectionSlots(1);
-        using var held = await slots.EnterAsync(CancellationToken.None);
+        using var held = await slots.EnterAsync(Ordinary, CancellationToken.None);
         using var cancel = new CancellationTokenSource();
-        var waiting = slots.EnterAsync(cancel.Token).AsTask();
+        var waiting = slots.EnterAsync(Ordinary, cancel.Token).AsTask();
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         Assert.Equal(1, slots.InUse);
@@ -37,5 +41,99 @@ public class DetectionSlotsTests
     {
         using var slots = new DetectionSlots(0);
         Assert.Equal(Environment.ProcessorCount, slots.Limit);
+    }
+
+    [Fact]
+    public async Task Large_images_hold_at_most_one_slot_less_than_the_limit_and_ordinary_ones_still_get_the_rest()
+    {
+        using var slots = new DetectionSlots(3);
+        Assert.Equal(2, slots.LargeLimit);
+        using var large1 = await slots.EnterAsync(Large, CancellationToken.None);
+        using var large2 = await slots.EnterAsync(Large, CancellationToken.None);
+        var large3 = slots.EnterAsync(Large, CancellationToken.None).AsTask();
+        Assert.False(large3.IsCompleted);
+
+        var ordinary = slots.EnterAsync(Ordinary, CancellationToken.None).AsTask();
+        Assert.True(ordinary.IsCompletedSuccessfully, "an ordinary request waited though a slot was free");
+        Assert.Equal(3, slots.InUse);
+        (await ordinary).Dispose();
+        Assert.False(large3.IsCompleted); // the free slot is the ordinary lane's
+        large1.Dispose();
+        (await large3.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+    }
+
+    [Fact]
+    public async Task A_freed_slot_goes_to_a_waiting_ordinary_request_before_a_large_one_that_came_first()
+    {
+        using var slots = new DetectionSlots(2);
+        var first = await slots.EnterAsync(Ordinary, CancellationToken.None);
+        var second = await slots.EnterAsync(Ordinary, CancellationToken.None);
+        var large = slots.EnterAsync(Large, CancellationToken.None).AsTask();
+        var ordinary = slots.EnterAsync(Ordinary, CancellationToken.None).AsTask();
+
+        first.Dispose();
+        using (await ordinary.WaitAsync(TimeSpan.FromSeconds(10)))
+            Assert.False(large.IsCompleted);
+        second.Dispose();
+        (await large.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        Assert.Equal(0, slots.InUse);
+    }
+
+    [Fact]
+    public async Task A_cancelled_large_waiter_leaves_its_lane_and_the_next_one_gets_the_slot()
+    {
+        using var slots = new DetectionSlots(2);
+        var held = await slots.EnterAsync(Large, CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = slots.EnterAsync(Large, cancel.Token).AsTask();
+        var next = slots.EnterAsync(Large, CancellationToken.None).AsTask();
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+
+        held.Dispose();
+        using (await next.WaitAsync(TimeSpan.FromSeconds(10)))
+            Assert.Equal(1, slots.InUse);
+        Assert.Equal(0, slots.InUse);
+    }
+
+    [Fact]
+    public async Task With_a_single_slot_a_large_image_still_runs()
+    {
+        using var slots = new DetectionSlots(1);
+        Assert.Equal(1, slots.LargeLimit);
+        using var slot = await slots.EnterAsync(Large, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, slots.InUse);
+    }
+
+    [Fact]
+    public async Task A_slot_given_back_twice_is_given_back_once()
+    {
+        using var slots = new DetectionSlots(2);
+        var slot = await slots.EnterAsync(Ordinary, CancellationToken.None);
+        slot.Dispose();
+        slot.Dispose();
+        Assert.Equal(0, slots.InUse);
+    }
+
+    [Fact]
+    public async Task Within_a_lane_a_smaller_image_goes_before_a_larger_one_that_came_shortly_before_it_but_not_before_one_that_waited_longer()
+    {
+        var time = new FakeTimeProvider();
+        using var slots = new DetectionSlots(1, time: time);
+        var held = await slots.EnterAsync(Ordinary, CancellationToken.None);
+        var photo = slots.EnterAsync(1_300_000, CancellationToken.None).AsTask();      // expected 130 ms of work
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        var small = slots.EnterAsync(262_144, CancellationToken.None).AsTask();        // 26 ms, arriving 50 ms later
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        var late = slots.EnterAsync(10_000, CancellationToken.None).AsTask();          // 1 ms, but 250 ms after the photo
+
+        held.Dispose();
+        var first = await small.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(photo.IsCompleted);
+        first.Dispose();
+        var second = await photo.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(late.IsCompleted);
+        second.Dispose();
+        (await late.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
     }
 }

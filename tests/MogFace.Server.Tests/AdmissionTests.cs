@@ -22,6 +22,7 @@ public sealed class AdmissionTests(KeyedServerFixture fixture) : OwnServerTests(
     {
         ["MogFace:MaxConcurrentRequests"] = "1",
         ["MogFace:MaxQueuedRequests"] = "0",
+        ["MogFace:SmallRequestBytes"] = "0", // one lane: the small-body lane has its own test (AdmissionLaneTests)
         ["MogFace:MaxBatchBytes"] = BatchBytes.ToString(),
     };
 
@@ -84,42 +85,5 @@ public sealed class AdmissionTests(KeyedServerFixture fixture) : OwnServerTests(
             two.Add(TestHttp.ImageContent(grace, "image/jpeg"), "image", $"{i}.jpg");
         using var fits = await client.PostAsync("api/detect", two);
         Assert.Equal(2, (await TestHttp.JsonAsync(fits)).GetProperty("results").GetArrayLength());
-    }
-
-    private async Task UploadFrontAsync()
-    {
-        using var admin = Admin();
-        using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "front"))
-            await TestHttp.JsonAsync(upload, 201);
-        await Server.WaitForModelAsync();
-    }
-
-    /// <summary>A request body sent in two halves: the second only once the test releases it.</summary>
-    private sealed class HeldBodyContent : HttpContent
-    {
-        private readonly byte[] _bytes;
-        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public HeldBodyContent(byte[] bytes, string mediaType)
-        {
-            _bytes = bytes;
-            Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-        }
-
-        public void Release() => _release.TrySetResult();
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            await stream.WriteAsync(_bytes.AsMemory(0, _bytes.Length / 2));
-            await stream.FlushAsync();
-            await _release.Task;
-            await stream.WriteAsync(_bytes.AsMemory(_bytes.Length / 2));
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = _bytes.Length;
-            return true;
-        }
     }
 }

@@ -1,3 +1,4 @@
+using MogFace.Engine.Buffers;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -42,6 +43,6 @@ public sealed class DecodedImage : IDisposable
     {
         _owner?.Dispose();
         if (Interlocked.Exchange(ref _pooled, null) is { } pooled)
-            PixelBuffers.Return(pooled);
+            DetectionBuffers<byte>.Return(pooled);
     }
 }

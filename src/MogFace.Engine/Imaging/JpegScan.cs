@@ -5,8 +5,7 @@ namespace MogFace.Engine.Imaging;
 /// <summary>
 /// Walks the Huffman-coded data of a baseline JPEG (SOF0/SOF1, one scan with every component) counting blocks,
 /// without dequantising or transforming anything, to tell whether every MCU the frame header promises is there
-/// (measured here: 14 ms for a 300 KB photo whose decode takes 330 ms; 300 ms for an 8 MB, 12 MP noise image
-/// whose decode takes 580 ms, the worst case, every coefficient set). A JPEG cut short and given an appended
+/// (its cost next to the decode: docs/benchmarks.md, "JPEG decoder choice"). A JPEG cut short and given an appended
 /// FF D9 passes the end-marker test, and ImageSharp fills the missing MCUs with flat colour. Anything this
 /// walker does not model (progressive or arithmetic coding, several scans, a malformed table) answers "cannot
 /// tell" (null): it only ever refuses a file it has proved short.
@@ -91,47 +90,19 @@ internal static class JpegScan
         long mcus = scan.Length == 1
             ? (long)((width * scan[0].Component.H + hMax - 1) / hMax + 7) / 8 * (((height * scan[0].Component.V + vMax - 1) / vMax + 7) / 8)
             : (long)((width + 8 * hMax - 1) / (8 * hMax)) * ((height + 8 * vMax - 1) / (8 * vMax));
+        // Each MCU's blocks in scan order, with their tables: one flat list, so the walk does no per-MCU lookups.
+        var blocks = scan.SelectMany(s => Enumerable.Repeat((s.Dc, s.Ac), scan.Length == 1 ? 1 : s.Component.H * s.Component.V)).ToArray();
         var reader = new JpegBitReader(data);
         for (long mcu = 0; mcu < mcus; mcu++)
         {
             if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0 && !reader.SkipRestartMarker())
                 return $"scan data ends after {mcu} of {mcus} MCUs";
-            foreach (var (component, dc, ac) in scan)
+            foreach (var (dc, ac) in blocks)
             {
-                var blocks = scan.Length == 1 ? 1 : component.H * component.V;
-                for (var b = 0; b < blocks; b++)
-                {
-                    if (!SkipBlock(ref reader, dc, ac))
-                        return $"scan data ends after {mcu} of {mcus} MCUs";
-                }
+                if (!reader.SkipBlock(dc, ac))
+                    return $"scan data ends after {mcu} of {mcus} MCUs";
             }
         }
         return null;
-    }
-
-    /// <summary>One 8×8 block: a DC difference, then AC run/size pairs up to end-of-block or 63 coefficients.</summary>
-    private static bool SkipBlock(ref JpegBitReader reader, JpegHuffmanTable dc, JpegHuffmanTable ac)
-    {
-        var size = dc.Decode(ref reader);
-        if (size < 0 || !reader.Skip(size))
-            return false;
-        for (var k = 1; k < 64;)
-        {
-            var symbol = ac.Decode(ref reader);
-            if (symbol < 0)
-                return false;
-            int run = symbol >> 4, bits = symbol & 15;
-            if (bits == 0)
-            {
-                if (run != 15)
-                    return true; // end of block
-                k += 16;
-                continue;
-            }
-            if (!reader.Skip(bits))
-                return false;
-            k += run + 1;
-        }
-        return true;
     }
 }

@@ -1,4 +1,4 @@
-using System.Buffers;
+using MogFace.Engine.Buffers;
 
 namespace MogFace.Engine.Imaging;
 
@@ -36,7 +36,7 @@ internal static class NchwInput
         }
         // One resized row at a time into the planes (a whole resized 1280×720 image would be 11 MB written and read back).
         var rowLength = width * 3;
-        var scratch = ArrayPool<float>.Shared.Rent(2 * rowLength);
+        var scratch = DetectionBuffers<float>.Rent(2 * rowLength);
         try
         {
             var rows = new NormalisedPlaneRows(scratch.AsSpan(0, rowLength), scratch.AsSpan(rowLength, rowLength), nchw,
@@ -48,7 +48,7 @@ internal static class NchwInput
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(scratch);
+            DetectionBuffers<float>.Return(scratch);
         }
     }
 

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Numerics;
+using MogFace.Engine.Buffers;
 
 namespace MogFace.Engine.Imaging;
 
@@ -117,8 +117,8 @@ internal static class OpenCvResize
         var rowLength = outWidth * channels;
         var sourceLength = width * channels;
         // Pooled, not allocated: the taps and the two row buffers are ~50 KB per call at YuNet's 1280 px.
-        var ints = ArrayPool<int>.Shared.Rent(2 * outWidth);
-        var floats = ArrayPool<float>.Shared.Rent(2 * outWidth + 2 * rowLength + sourceLength + 1);
+        var ints = DetectionBuffers<int>.Rent(2 * outWidth);
+        var floats = DetectionBuffers<float>.Rent(2 * outWidth + 2 * rowLength + sourceLength + 1);
         try
         {
             var taps = new ColumnTaps(ints.AsSpan(0, outWidth), ints.AsSpan(outWidth, outWidth),
@@ -164,8 +164,8 @@ internal static class OpenCvResize
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(floats);
-            ArrayPool<int>.Shared.Return(ints);
+            DetectionBuffers<float>.Return(floats);
+            DetectionBuffers<int>.Return(ints);
         }
     }
 

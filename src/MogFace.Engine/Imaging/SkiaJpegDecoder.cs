@@ -1,3 +1,4 @@
+using MogFace.Engine.Buffers;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
@@ -55,7 +56,7 @@ internal static class SkiaJpegDecoder
         var plan = PlanFor(codec, sampled);
         int width = plan.StoredWidth, height = plan.StoredHeight;
         var rgbaLength = checked(width * height * 4);
-        var rgba = PixelBuffers.Rent(rgbaLength);
+        var rgba = DetectionBuffers<byte>.Rent(rgbaLength);
         byte[]? rgb = null;
         try
         {
@@ -75,7 +76,7 @@ internal static class SkiaJpegDecoder
                     ? "The JPEG image is truncated (the decoder ran out of data)."
                     : $"The JPEG image could not be decoded ({result}).");
             var rgbLength = width * height * 3;
-            rgb = PixelBuffers.Rent(rgbLength);
+            rgb = DetectionBuffers<byte>.Rent(rgbLength);
             ExifOrientation.CopyToRgb(rgba.AsSpan(0, rgbaLength), width, height, plan.Orientation, rgb.AsSpan(0, rgbLength));
             var (displayedWidth, displayedHeight) = ExifOrientation.Displayed(width, height, plan.Orientation);
             var pixels = new RgbPixels(displayedWidth, displayedHeight, rgb.AsMemory(0, rgbLength), plan.SourceWidth, plan.SourceHeight);
@@ -85,9 +86,9 @@ internal static class SkiaJpegDecoder
         }
         finally
         {
-            PixelBuffers.Return(rgba);
+            DetectionBuffers<byte>.Return(rgba);
             if (rgb is not null)
-                PixelBuffers.Return(rgb);
+                DetectionBuffers<byte>.Return(rgb);
         }
     }
 }

@@ -1,11 +1,11 @@
-using System.Buffers;
+using MogFace.Engine.Buffers;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MogFace.Engine.Inference;
 
 /// <summary>
 /// Float tensors of one network run (its input, and the outputs ONNX Runtime writes into instead of allocating
-/// them) on arrays rented from <see cref="ArrayPool{T}.Shared"/>: in steady state a request allocates no tensor
+/// them) on arrays rented from <see cref="DetectionBuffers{T}"/>: in steady state a request allocates no tensor
 /// memory, managed or native, and nothing that reaches the large object heap. Every family's pipeline runs this
 /// way. Dispose unpins the <see cref="OrtValue"/>s first and only then returns the arrays.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class PooledTensors : IDisposable
             for (var i = 0; i < shapes.Length; i++)
             {
                 _lengths[i] = checked((int)shapes[i].Aggregate(1L, (a, d) => d > 0 ? a * d : throw new ArgumentException($"Dimension {d} of tensor {i} is not known.")));
-                _arrays[i] = ArrayPool<float>.Shared.Rent(_lengths[i]);
+                _arrays[i] = DetectionBuffers<float>.Rent(_lengths[i]);
                 _values[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _arrays[i].AsMemory(0, _lengths[i]), shapes[i]);
             }
         }
@@ -53,7 +53,7 @@ internal sealed class PooledTensors : IDisposable
         for (var i = 0; i < _arrays.Length; i++)
         {
             if (_arrays[i] is { } array)
-                ArrayPool<float>.Shared.Return(array);
+                DetectionBuffers<float>.Return(array);
             _arrays[i] = null!;
         }
     }

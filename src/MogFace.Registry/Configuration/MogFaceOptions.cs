@@ -48,6 +48,13 @@ public sealed class MogFaceOptions
     /// </summary>
     public int MaxConcurrentRequests { get; set; }
 
+    /// <summary>
+    /// Detect requests whose Content-Length is at most this (default 1 MiB: an ordinary photo) are admitted in a lane
+    /// of their own, 4 × <see cref="MaxConcurrentRequests"/> wide, so that large uploads do not make them wait; 0 = one
+    /// lane for all. See DetectAdmission.
+    /// </summary>
+    public long SmallRequestBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Detect requests that may wait for admission (holding a connection, no memory); past it 503 <c>overloaded</c>. Default 32.</summary>
     public int MaxQueuedRequests { get; set; } = 32;
 
@@ -55,8 +62,10 @@ public sealed class MogFaceOptions
     public long MaxBatchBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
-    /// Images whose header asks for more pixels than this (default 4 MP) draw on <see cref="DecodeBudgetPixels"/>
-    /// before they are decoded; smaller ones never wait for it. See DecodeBudget.
+    /// Images whose decode is over this many pixels (default 4 MP) draw on <see cref="DecodeBudgetPixels"/> before they
+    /// are decoded; smaller ones never wait for it (DecodeBudget). Requests whose images' headers are over it together
+    /// wait in the large lane for a detection slot: at most <see cref="MaxConcurrentDetections"/> − 1 at once, after
+    /// ordinary requests (DetectionSlots).
     /// </summary>
     public long LargeImagePixels { get; set; } = 4_000_000;
 

@@ -1,3 +1,4 @@
+using MogFace.Tests.Shared;
 using Azure.Core.Pipeline;
 
 namespace MogFace.Server.Tests.Infrastructure;
@@ -24,4 +25,13 @@ public abstract class OwnServerTests(KeyedServerFixture fixture) : IAsyncLifetim
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
     protected HttpClient Admin() => Server.CreateClient(KeyedServerFixture.AdminKey);
+
+    /// <summary>Uploads BlazeFace-front (the fastest model) and waits until the server serves it.</summary>
+    protected async Task UploadFrontAsync()
+    {
+        using var admin = Admin();
+        using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "front"))
+            await TestHttp.JsonAsync(upload, 201);
+        await Server.WaitForModelAsync();
+    }
 }

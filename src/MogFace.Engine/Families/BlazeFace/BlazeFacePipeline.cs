@@ -1,4 +1,4 @@
-using System.Buffers;
+using MogFace.Engine.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using MogFace.Engine.Detection;
 using MogFace.Engine.Families;
@@ -52,7 +52,7 @@ internal sealed class BlazeFacePipeline : IFacePipeline
         var start = StageClock.Now();
         var letterbox = new Letterbox(image.SourceWidth, image.SourceHeight, size, size);
         var length = size * size * 3;
-        var buffer = ArrayPool<float>.Shared.Rent(length);
+        var buffer = DetectionBuffers<float>.Rent(length);
         try
         {
             letterbox.FillNhwc(image, buffer.AsSpan(0, length), 1f / 127.5f, -1f);
@@ -80,7 +80,7 @@ internal sealed class BlazeFacePipeline : IFacePipeline
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(buffer);
+            DetectionBuffers<float>.Return(buffer);
         }
     }
 

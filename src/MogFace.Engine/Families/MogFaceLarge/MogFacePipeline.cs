@@ -1,4 +1,4 @@
-using System.Buffers;
+using MogFace.Engine.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using MogFace.Engine.Detection;
 using MogFace.Engine.Families;
@@ -174,7 +174,7 @@ internal sealed class MogFacePipeline : IFacePipeline
         int planeWidth = _binding.FixedWidth ?? width, planeHeight = _binding.FixedHeight ?? height;
         var anchors = MogFaceAnchors.For(planeHeight, planeWidth);
         var inputLength = 3 * planeWidth * planeHeight;
-        var input = ArrayPool<float>.Shared.Rent(inputLength);
+        var input = DetectionBuffers<float>.Rent(inputLength);
         try
         {
             MogFacePreprocessing.Fill(image, factor, input.AsSpan(0, inputLength), planeWidth, planeHeight);
@@ -192,7 +192,7 @@ internal sealed class MogFacePipeline : IFacePipeline
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(input);
+            DetectionBuffers<float>.Return(input);
         }
     }
 

@@ -1,4 +1,4 @@
-using System.Buffers;
+using MogFace.Engine.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using MogFace.Engine.Detection;
 using MogFace.Engine.Families;
@@ -57,7 +57,7 @@ internal sealed class YuNetPipeline : IFacePipeline
         var start = StageClock.Now();
         var size = YuNetInputSize.For(image.SourceWidth, image.SourceHeight, options.MaxSide ?? _maxSide, _binding);
         var length = 3 * size.PlaneWidth * size.PlaneHeight;
-        var buffer = ArrayPool<float>.Shared.Rent(length);
+        var buffer = DetectionBuffers<float>.Rent(length);
         try
         {
             NchwInput.Fill(image, size.Factor, buffer.AsSpan(0, length), size.PlaneWidth, size.PlaneHeight, Bgr);
@@ -88,7 +88,7 @@ internal sealed class YuNetPipeline : IFacePipeline
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(buffer);
+            DetectionBuffers<float>.Return(buffer);
         }
     }
 
