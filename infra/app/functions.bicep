@@ -221,6 +221,10 @@ var appSettings = [
     value: '4000000'
   }
   {
+    name: 'MogFace__SmallImagePixels'
+    value: '1000000'
+  }
+  {
     name: 'MogFace__DecodeBudgetPixels'
     value: '0'
   }

@@ -15,9 +15,12 @@ namespace MogFace.Http;
 /// let a few clients sending 6000² JPEGs keep every slot busy while a normal client's p50 went to 3.4× its p50
 /// without them (issue 12's soak):
 /// <list type="bullet">
-/// <item>A request whose images are over <c>MogFace:LargeImagePixels</c> together (one 6000² JPEG, or a batch of
-/// many photos) runs at the model's largest input, or many times, and costs several ordinary photos. Such requests hold at most <see cref="LargeLimit"/> slots (one less than the limit), and a
-/// freed slot goes to a waiting ordinary request before a large one.</item>
+/// <item>Small requests (images of at most <c>MogFace:SmallImagePixels</c> together: crops, thumbnails, webcam frames)
+/// have a slot kept for them. While small requests keep arriving (one in the last <see cref="ReservationHold"/>), the
+/// others hold at most <see cref="LargeLimit"/> slots, one less than the limit; and a freed slot goes to a waiting
+/// small request before a larger one. Inference is not pre-empted, so without the kept slot a small photo waits out
+/// whatever large image runs. When no small request has come for a while, large ones may use every slot: a service
+/// that only receives phone photos keeps all its cores.</item>
 /// <item>Within a lane the waiter with the earliest expected finish goes first: its arrival plus its pixels at
 /// <see cref="PixelsPerMillisecond"/>. A small photo passes a larger one that arrived shortly before it; one that has
 /// waited longer than the difference in cost does not get passed, so nothing waits forever behind smaller work.</item>
@@ -33,34 +36,37 @@ public sealed class DetectionSlots : IDisposable
     public const long PixelsPerMillisecond = 10_000;
 
     private readonly Lock _gate = new();
-    private readonly SortedSet<Waiter> _ordinary = new(Waiter.ByExpectedFinish);
+    private readonly SortedSet<Waiter> _small = new(Waiter.ByExpectedFinish);
     private readonly SortedSet<Waiter> _large = new(Waiter.ByExpectedFinish);
     private readonly TimeProvider _time;
     private long _arrivals;
+    private long _lastSmallArrival = long.MinValue;
     private int _inUse;
     private int _largeInUse;
 
+    /// <summary>How long after the last small request its slot stays kept.</summary>
+    public static readonly TimeSpan ReservationHold = TimeSpan.FromSeconds(1);
+
     public DetectionSlots(IOptions<MogFaceOptions> options, TimeProvider time)
-        : this(options.Value.MaxConcurrentDetections, options.Value.LargeImagePixels, time)
+        : this(options.Value.MaxConcurrentDetections, options.Value.SmallImagePixels, time)
     {
     }
 
     /// <param name="limit">Slots; 0 or less means one per processor.</param>
-    /// <param name="largeImagePixels">Header pixels past which a request waits in the large lane.</param>
-    public DetectionSlots(int limit, long largeImagePixels = 4_000_000, TimeProvider? time = null)
+    /// <param name="smallImagePixels">Header pixels (together) up to which a request is small and has a slot kept.</param>
+    public DetectionSlots(int limit, long smallImagePixels = 1_000_000, TimeProvider? time = null)
     {
         Limit = InferenceThreads.ConcurrentRuns(limit); // the count serving sessions' threads are sized for
-        LargeLimit = Math.Max(1, Limit - 1); // with a single slot there is no lane to keep
-        LargeImagePixels = largeImagePixels;
+        SmallImagePixels = smallImagePixels;
         _time = time ?? TimeProvider.System;
     }
 
     public int Limit { get; }
 
-    /// <summary>Slots that requests with large images may hold at once.</summary>
-    public int LargeLimit { get; }
+    public long SmallImagePixels { get; }
 
-    public long LargeImagePixels { get; }
+    /// <summary>Slots that larger requests may hold at once while small ones are arriving (with a single slot there is none to keep).</summary>
+    public int LargeLimit => Math.Max(1, Limit - 1);
 
     /// <summary>Slots taken right now.</summary>
     public int InUse
@@ -77,18 +83,20 @@ public sealed class DetectionSlots : IDisposable
     public ValueTask<Slot> EnterAsync(long pixels, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var large = pixels > LargeImagePixels;
+        var large = pixels > SmallImagePixels;
         Waiter waiter;
         lock (_gate)
         {
-            if (_inUse < Limit && _ordinary.Count == 0 && (!large || (_largeInUse < LargeLimit && _large.Count == 0)))
+            if (!large)
+                _lastSmallArrival = _time.GetTimestamp();
+            if (_inUse < Limit && _small.Count == 0 && (!large || (_largeInUse < LargeCap() && _large.Count == 0)))
             {
                 Take(large);
                 return ValueTask.FromResult(new Slot(this, large));
             }
             var expectedFinish = _time.GetTimestamp() + Math.Max(0, pixels) / PixelsPerMillisecond * _time.TimestampFrequency / 1000;
             waiter = new Waiter(this, large, expectedFinish, ++_arrivals);
-            (large ? _large : _ordinary).Add(waiter);
+            (large ? _large : _small).Add(waiter);
         }
         // Registered outside the lock: a token cancelled meanwhile runs the callback at once, which takes the lock.
         waiter.Cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Abandon(token), waiter);
@@ -99,9 +107,9 @@ public sealed class DetectionSlots : IDisposable
     {
         lock (_gate)
         {
-            foreach (var waiter in _ordinary.Concat(_large))
+            foreach (var waiter in _small.Concat(_large))
                 waiter.Granted.TrySetCanceled();
-            _ordinary.Clear();
+            _small.Clear();
             _large.Clear();
         }
     }
@@ -123,7 +131,7 @@ public sealed class DetectionSlots : IDisposable
                 _largeInUse--;
             while (Next() is { } next)
             {
-                (next.Large ? _large : _ordinary).Remove(next);
+                (next.Large ? _large : _small).Remove(next);
                 Take(next.Large);
                 granted.Add(next);
             }
@@ -137,15 +145,19 @@ public sealed class DetectionSlots : IDisposable
         }
     }
 
-    /// <summary>Ordinary requests first; a large one only where the large lane has room.</summary>
+    /// <summary>Small requests first; a larger one only where its lane has room.</summary>
     private Waiter? Next()
     {
         if (_inUse >= Limit)
             return null;
-        if (_ordinary.Min is { } ordinary)
-            return ordinary;
-        return _largeInUse < LargeLimit ? _large.Min : null;
+        if (_small.Min is { } small)
+            return small;
+        return _largeInUse < LargeCap() ? _large.Min : null;
     }
+
+    /// <summary>One slot kept while small requests are arriving; all of them when none has come for <see cref="ReservationHold"/>.</summary>
+    private int LargeCap() =>
+        _lastSmallArrival != long.MinValue && _time.GetElapsedTime(_lastSmallArrival) < ReservationHold ? LargeLimit : Limit;
 
     private sealed class Waiter(DetectionSlots owner, bool large, long expectedFinish, long arrival)
     {
@@ -163,7 +175,7 @@ public sealed class DetectionSlots : IDisposable
         {
             lock (owner._gate)
             {
-                if (!(Large ? owner._large : owner._ordinary).Remove(this))
+                if (!(Large ? owner._large : owner._small).Remove(this))
                     return; // granted (or the slots disposed): nothing to take back
             }
             Granted.TrySetCanceled(token);

@@ -5,16 +5,16 @@ namespace MogFace.Http.Tests;
 
 public class DetectionSlotsTests
 {
-    private const long Ordinary = 512 * 512;
+    private const long Small = 512 * 512;
     private const long Large = 6000 * 6000;
 
     [Fact]
     public async Task Holds_at_most_the_limit_and_lets_the_next_in_when_one_leaves()
     {
         using var slots = new DetectionSlots(2);
-        var first = await slots.EnterAsync(Ordinary, CancellationToken.None);
-        var second = await slots.EnterAsync(Ordinary, CancellationToken.None);
-        var third = slots.EnterAsync(Ordinary, CancellationToken.None).AsTask();
+        var first = await slots.EnterAsync(Small, CancellationToken.None);
+        var second = await slots.EnterAsync(Small, CancellationToken.None);
+        var third = slots.EnterAsync(Small, CancellationToken.None).AsTask();
         Assert.False(third.IsCompleted);
         Assert.Equal(2, slots.InUse);
 
@@ -28,9 +28,9 @@ public class DetectionSlotsTests
     public async Task A_cancelled_waiter_leaves_without_a_slot()
     {
         using var slots = new DetectionSlots(1);
-        using var held = await slots.EnterAsync(Ordinary, CancellationToken.None);
+        using var held = await slots.EnterAsync(Small, CancellationToken.None);
         using var cancel = new CancellationTokenSource();
-        var waiting = slots.EnterAsync(Ordinary, cancel.Token).AsTask();
+        var waiting = slots.EnterAsync(Small, cancel.Token).AsTask();
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         Assert.Equal(1, slots.InUse);
@@ -44,35 +44,42 @@ public class DetectionSlotsTests
     }
 
     [Fact]
-    public async Task Large_images_hold_at_most_one_slot_less_than_the_limit_and_ordinary_ones_still_get_the_rest()
+    public async Task While_small_requests_arrive_larger_ones_hold_at_most_one_slot_less_than_the_limit_and_all_of_them_once_they_stop()
     {
-        using var slots = new DetectionSlots(3);
+        var time = new FakeTimeProvider();
+        using var slots = new DetectionSlots(3, time: time);
         Assert.Equal(2, slots.LargeLimit);
+        (await slots.EnterAsync(Small, CancellationToken.None)).Dispose(); // small requests are arriving
         using var large1 = await slots.EnterAsync(Large, CancellationToken.None);
-        using var large2 = await slots.EnterAsync(Large, CancellationToken.None);
+        var large2 = await slots.EnterAsync(Large, CancellationToken.None);
         var large3 = slots.EnterAsync(Large, CancellationToken.None).AsTask();
         Assert.False(large3.IsCompleted);
 
-        var ordinary = slots.EnterAsync(Ordinary, CancellationToken.None).AsTask();
-        Assert.True(ordinary.IsCompletedSuccessfully, "an ordinary request waited though a slot was free");
+        var small = slots.EnterAsync(Small, CancellationToken.None).AsTask();
+        Assert.True(small.IsCompletedSuccessfully, "a small request waited though a slot was free");
         Assert.Equal(3, slots.InUse);
-        (await ordinary).Dispose();
-        Assert.False(large3.IsCompleted); // the free slot is the ordinary lane's
-        large1.Dispose();
-        (await large3.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        (await small).Dispose();
+        Assert.False(large3.IsCompleted); // the free slot is kept for small requests
+
+        // No small request for longer than the hold: the next freed slot may go to a large one, and so may the kept one.
+        time.Advance(DetectionSlots.ReservationHold);
+        large2.Dispose();
+        using var third = await large3.WaitAsync(TimeSpan.FromSeconds(10));
+        using var fourth = await slots.EnterAsync(Large, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(3, slots.InUse);
     }
 
     [Fact]
-    public async Task A_freed_slot_goes_to_a_waiting_ordinary_request_before_a_large_one_that_came_first()
+    public async Task A_freed_slot_goes_to_a_waiting_small_request_before_a_larger_one_that_came_first()
     {
         using var slots = new DetectionSlots(2);
-        var first = await slots.EnterAsync(Ordinary, CancellationToken.None);
-        var second = await slots.EnterAsync(Ordinary, CancellationToken.None);
+        var first = await slots.EnterAsync(Small, CancellationToken.None);
+        var second = await slots.EnterAsync(Small, CancellationToken.None);
         var large = slots.EnterAsync(Large, CancellationToken.None).AsTask();
-        var ordinary = slots.EnterAsync(Ordinary, CancellationToken.None).AsTask();
+        var small = slots.EnterAsync(Small, CancellationToken.None).AsTask();
 
         first.Dispose();
-        using (await ordinary.WaitAsync(TimeSpan.FromSeconds(10)))
+        using (await small.WaitAsync(TimeSpan.FromSeconds(10)))
             Assert.False(large.IsCompleted);
         second.Dispose();
         (await large.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
@@ -82,7 +89,7 @@ public class DetectionSlotsTests
     [Fact]
     public async Task A_cancelled_large_waiter_leaves_its_lane_and_the_next_one_gets_the_slot()
     {
-        using var slots = new DetectionSlots(2);
+        using var slots = new DetectionSlots(1);
         var held = await slots.EnterAsync(Large, CancellationToken.None);
         using var cancel = new CancellationTokenSource();
         var cancelled = slots.EnterAsync(Large, cancel.Token).AsTask();
@@ -109,7 +116,7 @@ public class DetectionSlotsTests
     public async Task A_slot_given_back_twice_is_given_back_once()
     {
         using var slots = new DetectionSlots(2);
-        var slot = await slots.EnterAsync(Ordinary, CancellationToken.None);
+        var slot = await slots.EnterAsync(Small, CancellationToken.None);
         slot.Dispose();
         slot.Dispose();
         Assert.Equal(0, slots.InUse);
@@ -120,8 +127,8 @@ public class DetectionSlotsTests
     {
         var time = new FakeTimeProvider();
         using var slots = new DetectionSlots(1, time: time);
-        var held = await slots.EnterAsync(Ordinary, CancellationToken.None);
-        var photo = slots.EnterAsync(1_300_000, CancellationToken.None).AsTask();      // expected 130 ms of work
+        var held = await slots.EnterAsync(Small, CancellationToken.None);
+        var photo = slots.EnterAsync(900_000, CancellationToken.None).AsTask();        // expected 90 ms of work
         time.Advance(TimeSpan.FromMilliseconds(50));
         var small = slots.EnterAsync(262_144, CancellationToken.None).AsTask();        // 26 ms, arriving 50 ms later
         time.Advance(TimeSpan.FromMilliseconds(200));

@@ -62,12 +62,17 @@ public sealed class MogFaceOptions
     public long MaxBatchBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
-    /// Images whose decode is over this many pixels (default 4 MP) draw on <see cref="DecodeBudgetPixels"/> before they
-    /// are decoded; smaller ones never wait for it (DecodeBudget). Requests whose images' headers are over it together
-    /// wait in the large lane for a detection slot: at most <see cref="MaxConcurrentDetections"/> − 1 at once, after
-    /// ordinary requests (DetectionSlots).
+    /// Images whose header asks for more pixels than this (default 4 MP) draw on <see cref="DecodeBudgetPixels"/>
+    /// before they are decoded; smaller ones never wait for it. See DecodeBudget.
     /// </summary>
     public long LargeImagePixels { get; set; } = 4_000_000;
+
+    /// <summary>
+    /// Detect requests whose images' headers hold at most this many pixels together (default 1 MP: crops, thumbnails,
+    /// webcam frames) are small: while they keep arriving a detection slot is kept for them, and a freed slot goes to
+    /// them first, so they do not wait out a large photo's inference. See DetectionSlots.
+    /// </summary>
+    public long SmallImagePixels { get; set; } = 1_000_000;
 
     /// <summary>Pixels of large images decoded at once per instance; past it 503 <c>overloaded</c>. 0 (default) = <see cref="MaxImagePixels"/>.</summary>
     public long DecodeBudgetPixels { get; set; }
