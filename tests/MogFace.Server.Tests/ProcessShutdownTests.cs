@@ -49,25 +49,10 @@ public sealed class ProcessShutdownTests(KeyedServerFixture fixture)
 
         using var process = new Process { StartInfo = start };
         var log = new StringBuilder();
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Read(object _, DataReceivedEventArgs line)
-        {
-            if (line.Data is null)
-                return;
-            lock (log)
-                log.AppendLine(line.Data);
-            if (line.Data.Contains("Now listening on", StringComparison.Ordinal))
-                listening.TrySetResult();
-        }
-        // Both streams are drained all along: a full pipe would block the server's logging, and so its shutdown.
-        process.OutputDataReceived += Read;
-        process.ErrorDataReceived += Read;
-        Assert.True(process.Start());
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var listening = ChildProcess.StartLogged(process, log, "Now listening on");
         try
         {
-            await Task.WhenAny(listening.Task, process.WaitForExitAsync()).WaitAsync(Patience);
+            await Task.WhenAny(listening, process.WaitForExitAsync()).WaitAsync(Patience);
             Assert.False(process.HasExited, $"The server exited at start-up:\n{log}");
 
             Assert.True(await ChildProcess.TerminateAsync(process, Patience), $"The server ignored SIGTERM:\n{log}");

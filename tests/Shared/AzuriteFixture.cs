@@ -99,25 +99,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
         {
             start.ArgumentList.Add(arg);
         }
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        void OnLine(object _, DataReceivedEventArgs e)
-        {
-            if (e.Data is null)
-                return;
-            lock (_log)
-                _log.AppendLine(e.Data);
-            if (e.Data.Contains("Blob service is successfully listening", StringComparison.Ordinal))
-                listening.TrySetResult();
-        }
-        process.OutputDataReceived += OnLine;
-        process.ErrorDataReceived += OnLine;
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"Azurite exited early:\n{Log}"));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var listening = ChildProcess.StartLogged(process, _log, "Blob service is successfully listening");
         _process = process;
-        await listening.Task.WaitAsync(StartTimeout);
+        if (await Task.WhenAny(listening, process.WaitForExitAsync()).WaitAsync(StartTimeout) != listening)
+            throw new InvalidOperationException($"Azurite exited early:\n{Log}");
         await WaitForPortAsync(BlobPort);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace MogFace.Tests.Shared;
 
@@ -9,6 +10,32 @@ public static class ChildProcess
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
+
+    /// <summary>
+    /// Starts <paramref name="process"/> with both output streams drained into <paramref name="log"/> all along (a full
+    /// pipe would block the child's logging, and with it its start and its shutdown). The task completes when a line
+    /// containing <paramref name="readyLine"/> has been written.
+    /// </summary>
+    public static Task StartLogged(Process process, StringBuilder log, string readyLine)
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(object _, DataReceivedEventArgs line)
+        {
+            if (line.Data is null)
+                return;
+            lock (log)
+                log.AppendLine(line.Data);
+            if (line.Data.Contains(readyLine, StringComparison.Ordinal))
+                ready.TrySetResult();
+        }
+        process.OutputDataReceived += OnLine;
+        process.ErrorDataReceived += OnLine;
+        if (!process.Start())
+            throw new InvalidOperationException($"{process.StartInfo.FileName} did not start.");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return ready.Task;
+    }
 
     public static async Task StopAsync(Process process, TimeSpan grace)
     {
