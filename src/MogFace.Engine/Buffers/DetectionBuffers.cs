@@ -50,11 +50,19 @@ public static class DetectionBuffers<T> where T : unmanaged
             case <= MaxPooledBytes:
                 Large.Return(array);
                 break;
-            case var bytes when Interlocked.Add(ref _unpooledReturned, bytes) >= CollectAfterBytes:
-                Interlocked.Exchange(ref _unpooledReturned, 0);
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+            case var bytes:
+                CountUnpooled(bytes);
                 break;
         }
+    }
+
+    /// <summary>Left to the GC: once <see cref="CollectAfterBytes"/> of such arrays are back, a background full collection takes them.</summary>
+    private static void CountUnpooled(long bytes)
+    {
+        if (Interlocked.Add(ref _unpooledReturned, bytes) < CollectAfterBytes)
+            return;
+        Interlocked.Exchange(ref _unpooledReturned, 0);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
     }
 
     private static long Bytes(int length) => (long)length * Unsafe.SizeOf<T>();
