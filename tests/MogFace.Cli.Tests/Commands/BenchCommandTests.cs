@@ -40,6 +40,33 @@ public sealed class BenchCommandTests
         AssertStagesAreSane(row);
     }
 
+    [Fact]
+    public async Task Size_sets_the_jpeg_every_iteration_decodes()
+    {
+        var rows = await BenchJsonAsync("--model", RepoPaths.BlazeFaceFront, "--size", "640x2000");
+
+        var row = Assert.Single(rows);
+        Assert.Equal((640, 2000), (row.GetProperty("image").GetProperty("width").GetInt32(), row.GetProperty("image").GetProperty("height").GetInt32()));
+        AssertStagesAreSane(row);
+    }
+
+    [Theory]
+    [InlineData("1920")]
+    [InlineData("1920x")]
+    [InlineData("0x1080")]
+    [InlineData("-5x100")]
+    [InlineData("axb")]
+    [InlineData("8192x8192")] // each side allowed, but 67 MP is past the service's 40 MP limit
+    [InlineData("9000x100")]
+    public async Task A_size_that_is_not_an_image_the_service_accepts_is_a_usage_error(string size)
+    {
+        var r = await CliProcess.RunAsync("bench", "--json", "--iterations", "1", "--size", size);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--size", r.Stderr);
+        Assert.Equal("", r.Stdout);
+    }
+
     private static void AssertStagesAreSane(JsonElement row)
     {
         double Ms(string name) => row.GetProperty(name).GetDouble();
