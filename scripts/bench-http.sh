@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `mogface bench http` against a fresh standalone server serving YuNet-n (issue 14's HTTP ratios): Azurite and the
-# server started here, YuNet-n published, then the bench with the arguments given (default: the 1080p benchmark
-# photo, concurrency 1, 2, 4, 8). Run after ./test.sh (or ./run.sh) has built everything.
+# server started here, YuNet-n published, then the bench with the arguments given (without --image: the 1080p
+# benchmark photo; concurrency 1, 2, 4, 8 unless --concurrency). Run after ./test.sh (or ./run.sh) has built everything.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -30,5 +30,6 @@ image = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv
 y, x = (image.shape[0] - 1080) // 2, (image.shape[1] - 1920) // 2
 cv2.imwrite(sys.argv[1], image[y:y + 1080, x:x + 1920], [cv2.IMWRITE_JPEG_QUALITY, 90])
 PY
-if [[ $# -eq 0 ]]; then set -- --image "$work/photo1080.jpg"; fi
+# The 1080p photo unless the arguments name an image (they may still set --json, --requests, …).
+if [[ " $* " != *" --image "* ]]; then set -- --image "$work/photo1080.jpg" "$@"; fi
 $cli bench http --url "$url" --model models/yunet/yunet-n.onnx "$@"
