@@ -25,8 +25,12 @@ public sealed class SwapUnderLoadTests(AzuriteFixture azurite, ITestOutputHelper
     private readonly ConcurrentQueue<Request> _requests = new();
     private readonly ConcurrentQueue<Served> _timeline = new();
     private LifecycleInstance _instance = null!;
-    private long _completed, _failures, _target = long.MaxValue;
+    // The sample counter and its target move together under one lock: published apart, a loop could pair the
+    // previous (already passed) target with the new completion source and end a step before it had a sample.
+    private readonly Lock _samples = new();
+    private long _completed, _target = long.MaxValue;
     private TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _failures;
 
     private sealed record Request(long Start, long End, string? Version, double Ms, string? Error);
 
@@ -152,7 +156,7 @@ public sealed class SwapUnderLoadTests(AzuriteFixture azurite, ITestOutputHelper
         {
             var until = i + 1 < steps.Count ? steps[i + 1].WindowStart : long.MaxValue;
             var after = requests.Where(r => r.Start > steps[i].WindowEnd && r.End < until).ToList();
-            Assert.NotEmpty(after);
+            Assert.True(after.Count > 0, $"no request ran wholly after \"{steps[i].Name}\" was served");
             Assert.All(after, r => Assert.Contains(r.Version, steps[i].Serving));
         }
 
@@ -207,10 +211,12 @@ public sealed class SwapUnderLoadTests(AzuriteFixture azurite, ITestOutputHelper
     /// <summary>Waits until <paramref name="count"/> more detections have completed.</summary>
     private Task SamplesAsync(int count)
     {
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _reached, reached);
-        Volatile.Write(ref _target, Interlocked.Read(ref _completed) + count);
-        return reached.Task.WaitAsync(ReconcilerSteps.Timeout);
+        lock (_samples)
+        {
+            _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _target = _completed + count;
+            return _reached.Task.WaitAsync(ReconcilerSteps.Timeout);
+        }
     }
 
     private void RequestLoop(int loop, CancellationToken stop)
@@ -243,8 +249,11 @@ public sealed class SwapUnderLoadTests(AzuriteFixture azurite, ITestOutputHelper
             if (error is not null)
                 Interlocked.Increment(ref _failures);
             _requests.Enqueue(new Request(start, end, version, Stopwatch.GetElapsedTime(start, end).TotalMilliseconds, error));
-            if (Interlocked.Increment(ref _completed) >= Volatile.Read(ref _target))
-                Volatile.Read(ref _reached).TrySetResult();
+            lock (_samples)
+            {
+                if (++_completed >= _target)
+                    _reached.TrySetResult();
+            }
         }
     }
 }
