@@ -34,4 +34,7 @@ internal sealed record ModelBenchReport(string Model, string Provider, ImageSize
 }
 
 /// <summary>One concurrency level of <c>mogface bench http --json</c>.</summary>
-internal sealed record HttpBenchLevel(int Concurrency, double HttpP50Ms, double HttpP99Ms, double HttpRps, double InprocP50Ms, double InprocP99Ms, double InprocRps);
+/// <c>http_server_p50_ms</c> is the p50 of the server's own <c>timingsMs.total</c> (decode → faces) in those responses:
+/// the rest of <c>http_p50_ms</c> is the transport, the host and the JSON.
+internal sealed record HttpBenchLevel(int Concurrency, double HttpP50Ms, double HttpP99Ms, double HttpRps, double HttpServerP50Ms,
+    double InprocP50Ms, double InprocP99Ms, double InprocRps);

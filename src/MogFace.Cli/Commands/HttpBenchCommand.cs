@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using MogFace.Engine.Detection;
 using MogFace.Engine.Imaging;
 using MogFace.Cli.Bench;
@@ -25,10 +26,14 @@ internal static class HttpBenchCommand
         var concurrency = new Option<string>("--concurrency") { DefaultValueFactory = _ => "1,2,4,8", Description = "Comma-separated client counts." };
         var requests = new Option<int>("--requests") { DefaultValueFactory = _ => 200, Description = "Measured requests per concurrency level." };
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 20, Description = "Unmeasured requests before each level." };
+        var rounds = new Option<int?>("--rounds")
+        {
+            Description = "Blocks each side's requests are split into, in-process and HTTP alternating, so that both see the machine at the same moments (default: 10, at most --requests).",
+        };
         var json = new Option<bool>("--json") { Description = "A JSON array, one object per concurrency level." };
         var command = new Command("http", "HTTP detect latency and throughput vs the in-process engine (markdown table, or --json).")
         {
-            url, key, image, model, concurrency, requests, warmup, json,
+            url, key, image, model, concurrency, requests, warmup, rounds, json,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -40,6 +45,9 @@ internal static class HttpBenchCommand
             var warm = parse.GetValue(warmup);
             if (n <= 0)
                 throw new CliException("--requests must be positive.");
+            var blocks = parse.GetValue(rounds) ?? Math.Min(10, n);
+            if (blocks <= 0 || blocks > n)
+                throw new CliException($"--rounds must be between 1 and --requests ({n}).");
             var bytes = await File.ReadAllBytesAsync(imageFile.FullName, ct);
             var mediaType = MediaTypeOf(imageFile.Extension);
             var baseUrl = parse.GetValue(url) ?? (Environment.GetEnvironmentVariable("MOGFACE_URL") is { Length: > 0 } u ? u : ModelsCommand.DefaultUrl);
@@ -52,7 +60,7 @@ internal static class HttpBenchCommand
             using var http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) };
 
             string? servedVersion = null;
-            async Task Http()
+            async Task<double?> Http()
             {
                 using var content = new ByteArrayContent(bytes);
                 content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
@@ -63,46 +71,48 @@ internal static class HttpBenchCommand
                 if (!response.IsSuccessStatusCode)
                     throw new CliException($"POST api/detect: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
                 servedVersion ??= response.Headers.TryGetValues("X-Model-Version", out var v) ? v.FirstOrDefault() : null;
-                await response.Content.LoadIntoBufferAsync(ct);
+                using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(ct));
+                return body.RootElement.TryGetProperty("timingsMs", out var timings) && timings.TryGetProperty("total", out var total)
+                    ? total.GetDouble()
+                    : null;
             }
             // As the server decodes a detect request: at the DCT scale the model samples.
             var sampling = faceModel.Sampling(DetectionOptions.Default);
-            Task InProcess()
+            double? InProcess()
             {
                 var clock = new StageClock();
                 var start = StageClock.Now();
                 using var decoded = ImageIntake.DecodeForDetection(bytes, ImageLimits.Default, sampling);
                 clock.Decode = StageClock.Since(start);
                 faceModel.Detect(decoded, DetectionOptions.Default, "bench", clock);
-                return Task.CompletedTask;
+                return null;
             }
 
             var rows = new List<(int Level, Stats Engine, Stats Http)>();
             foreach (var level in levels)
             {
-                var engine = await MeasureAsync(level, n, warm, () => Task.Run(InProcess, ct), ct);
-                var overHttp = await MeasureAsync(level, n, warm, Http, ct);
+                var (engine, overHttp) = await MeasurePairAsync(level, n, warm, blocks, () => Task.Run(InProcess, ct), Http, ct);
                 rows.Add((level, engine, overHttp));
-                await Console.Error.WriteLineAsync($"concurrency {level}: engine p50 {engine.P50:0.00} ms, http p50 {overHttp.P50:0.00} ms");
+                await Console.Error.WriteLineAsync($"concurrency {level}: engine p50 {engine.P50:0.00} ms, http p50 {overHttp.P50:0.00} ms (server's own total {overHttp.ServerP50:0.00} ms)");
             }
 
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(BenchJson.Serialize(rows.Select(r => new HttpBenchLevel(r.Level,
-                    BenchJson.Ms(r.Http.P50), BenchJson.Ms(r.Http.P99), Math.Round(r.Http.Throughput, 2),
+                    BenchJson.Ms(r.Http.P50), BenchJson.Ms(r.Http.P99), Math.Round(r.Http.Throughput, 2), BenchJson.Ms(r.Http.ServerP50),
                     BenchJson.Ms(r.Engine.P50), BenchJson.Ms(r.Engine.P99), Math.Round(r.Engine.Throughput, 2))).ToList()));
                 return 0;
             }
             var inv = CultureInfo.InvariantCulture;
-            Console.Out.WriteLine($"Image `{imageFile.Name}` ({bytes.Length / 1024} KiB), model `{faceModel.Version}` in-process ({faceModel.Provider}), service `{servedVersion}` at {baseUrl}; {n} measured requests per row after {warm} warm-up; {Environment.ProcessorCount} cores.");
+            Console.Out.WriteLine($"Image `{imageFile.Name}` ({bytes.Length / 1024} KiB), model `{faceModel.Version}` in-process ({faceModel.Provider}), service `{servedVersion}` at {baseUrl}; {n} measured requests per row after {warm} warm-up, in {blocks} alternating blocks a side; {Environment.ProcessorCount} cores.");
             Console.Out.WriteLine();
-            Console.Out.WriteLine("| concurrency | in-process p50 ms | in-process p99 ms | in-process req/s | HTTP p50 ms | HTTP p99 ms | HTTP req/s | p50 ratio (HTTP/in-process) | throughput ratio (HTTP/in-process) |");
-            Console.Out.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.Out.WriteLine("| concurrency | in-process p50 ms | in-process p99 ms | in-process req/s | HTTP p50 ms | HTTP p99 ms | HTTP req/s | server's own p50 ms | p50 ratio (HTTP/in-process) | throughput ratio (HTTP/in-process) |");
+            Console.Out.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var (level, engine, overHttp) in rows)
             {
                 Console.Out.WriteLine(string.Format(inv,
-                    "| {0} | {1:0.00} | {2:0.00} | {3:0.0} | {4:0.00} | {5:0.00} | {6:0.0} | {7:0.00}× | {8:0.00}× |",
-                    level, engine.P50, engine.P99, engine.Throughput, overHttp.P50, overHttp.P99, overHttp.Throughput,
+                    "| {0} | {1:0.00} | {2:0.00} | {3:0.0} | {4:0.00} | {5:0.00} | {6:0.0} | {7:0.00} | {8:0.00}× | {9:0.00}× |",
+                    level, engine.P50, engine.P99, engine.Throughput, overHttp.P50, overHttp.P99, overHttp.Throughput, overHttp.ServerP50,
                     overHttp.P50 / engine.P50, overHttp.Throughput / engine.Throughput));
             }
             return 0;
@@ -110,31 +120,74 @@ internal static class HttpBenchCommand
         return command;
     }
 
-    internal sealed record Stats(double P50, double P99, double Throughput);
+    /// <param name="ServerP50">p50 of the server's own <c>timingsMs.total</c> (decode → faces); 0 for the in-process side.</param>
+    internal sealed record Stats(double P50, double P99, double Throughput, double ServerP50);
 
-    /// <summary><paramref name="level"/> workers pull from one counter until <paramref name="total"/> calls are done.</summary>
-    internal static async Task<Stats> MeasureAsync(int level, int total, int warmup, Func<Task> call, CancellationToken ct)
+    /// <summary>
+    /// Both sides at one concurrency level, in <paramref name="blocks"/> alternating blocks (in-process, HTTP,
+    /// in-process, …): this VM's speed drifts over minutes, and two sides measured one after the other compared
+    /// the drift more than the sides. Each side's throughput is its requests over the wall time of its own blocks.
+    /// </summary>
+    internal static async Task<(Stats First, Stats Second)> MeasurePairAsync(int level, int total, int warmup, int blocks,
+        Func<Task<double?>> first, Func<Task<double?>> second, CancellationToken ct)
     {
+        var a = new Samples(total);
+        var b = new Samples(total);
         for (var i = 0; i < warmup; i++)
-            await call();
-        var latencies = new double[total];
-        var next = -1;
-        var wall = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, level).Select(_ => Task.Run(async () =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < total)
+            await first();
+            await second();
+        }
+        for (var block = 0; block < blocks; block++)
+        {
+            var count = total / blocks + (block < total % blocks ? 1 : 0);
+            await a.RunAsync(level, count, first, ct);
+            await b.RunAsync(level, count, second, ct);
+        }
+        return (a.ToStats(), b.ToStats());
+    }
+
+    /// <summary>One side's latencies, server totals and wall time, added to block by block.</summary>
+    private sealed class Samples(int capacity)
+    {
+        private readonly double[] _latencies = new double[capacity];
+        private readonly double[] _serverTotals = new double[capacity];
+        private int _count, _serverCount;
+        private TimeSpan _wall;
+
+        /// <summary><paramref name="level"/> workers pull from one counter until <paramref name="count"/> calls are done.</summary>
+        public async Task RunAsync(int level, int count, Func<Task<double?>> call, CancellationToken ct)
+        {
+            var from = _count;
+            var next = -1;
+            var started = Stopwatch.GetTimestamp();
+            var workers = Enumerable.Range(0, level).Select(_ => Task.Run(async () =>
             {
-                ct.ThrowIfCancellationRequested();
-                var t = Stopwatch.GetTimestamp();
-                await call();
-                latencies[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-            }
-        }, ct)).ToArray();
-        await Task.WhenAll(workers);
-        wall.Stop();
-        Array.Sort(latencies);
-        return new Stats(NearestRank.PercentileOfSorted(latencies, 0.50), NearestRank.PercentileOfSorted(latencies, 0.99), total / wall.Elapsed.TotalSeconds);
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var t = Stopwatch.GetTimestamp();
+                    var server = await call();
+                    _latencies[from + i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                    if (server is { } ms)
+                        _serverTotals[Interlocked.Increment(ref _serverCount) - 1] = ms;
+                }
+            }, ct)).ToArray();
+            await Task.WhenAll(workers);
+            _wall += Stopwatch.GetElapsedTime(started);
+            _count += count;
+        }
+
+        public Stats ToStats()
+        {
+            var latencies = _latencies.AsSpan(0, _count);
+            latencies.Sort();
+            var servers = _serverTotals.AsSpan(0, _serverCount);
+            servers.Sort();
+            return new Stats(NearestRank.PercentileOfSorted(latencies, 0.50), NearestRank.PercentileOfSorted(latencies, 0.99),
+                _count / _wall.TotalSeconds, servers.IsEmpty ? 0 : NearestRank.PercentileOfSorted(servers, 0.50));
+        }
     }
 
     private static int[] ParseLevels(string text)

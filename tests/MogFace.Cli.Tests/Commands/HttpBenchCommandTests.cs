@@ -33,7 +33,25 @@ public sealed class HttpBenchCommandTests(AzuriteFixture azurite) : IClassFixtur
         {
             double Value(string name) => level.GetProperty(name).GetDouble();
             Assert.True(Value("http_p50_ms") > 0 && Value("http_p99_ms") >= Value("http_p50_ms") && Value("http_rps") > 0, level.ToString());
+            // The server's own decode → faces is part of the round trip it answered.
+            Assert.InRange(Value("http_server_p50_ms"), double.Epsilon, Value("http_p99_ms"));
             Assert.True(Value("inproc_p50_ms") > 0 && Value("inproc_rps") > 0, level.ToString());
         }
+    }
+
+    [Theory]
+    [InlineData("--requests", "0", "--requests")]
+    [InlineData("--concurrency", "1,0", "--concurrency")]
+    [InlineData("--concurrency", "two", "--concurrency")]
+    [InlineData("--rounds", "0", "--rounds")]
+    [InlineData("--rounds", "201", "--rounds")] // more blocks than the default 200 requests
+    public async Task Arguments_it_cannot_measure_with_are_a_usage_error_before_any_request(string option, string value, string named)
+    {
+        var r = await CliProcess.RunAsync("bench", "http", "--json", "--url", "http://127.0.0.1:9/",
+            "--image", Path.Combine(RepoPaths.Root, "tests", "images", "grace_hopper_512x512.jpg"), option, value);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(named, r.Stderr);
+        Assert.Equal("", r.Stdout);
     }
 }
