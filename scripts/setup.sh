@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh clone lacks, for ./run.sh and ./test.sh alike: npm packages (Azurite), the
-# BlazeFace weights (the default YuNet model is committed), and Debian packages the tests use. Idempotent and quiet when everything is present.
+# BlazeFace weights (the default YuNet model is committed), libturbojpeg0, and Debian packages the tests use. Idempotent and quiet when everything is present.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -30,6 +30,10 @@ fi
 start_heartbeat "fetching the BlazeFace weights"
 bash models/fetch-weights.sh || { rc=$?; stop_heartbeat; exit "$rc"; }
 stop_heartbeat
+
+# The SIMD build of libjpeg-turbo that JPEG uploads decode with (~2.5× faster than the copy inside SkiaSharp, same
+# pixels; docs/benchmarks.md). Optional for running: without it the engine decodes through SkiaSharp.
+ensure_apt libturbojpeg0 || log "libturbojpeg0 could not be installed; JPEGs will decode through SkiaSharp (slower)"
 
 if [[ ${MOGFACE_SETUP_TEST:-0} == 1 ]]; then
   ensure_apt ${MOGFACE_TEST_APT_PACKAGES:-}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MogFace.Engine.Imaging;
 using System.Text.Json.Serialization;
 
 namespace MogFace.Cli.Bench;
@@ -22,12 +23,12 @@ internal static class BenchJson
 internal sealed record ImageSize(int Width, int Height);
 
 /// <summary>One model of <c>mogface bench --json</c>: p50 of each stage, the p99 total, and the managed memory a request costs.</summary>
-internal sealed record ModelBenchReport(string Model, string Provider, ImageSize Image, int Iterations,
+internal sealed record ModelBenchReport(string Model, string Provider, string JpegDecoder, ImageSize Image, int Iterations,
     double DecodeMs, double PreprocessMs, double InferenceMs, double PostprocessMs, double TotalMs, double RawRunMs,
     double P99TotalMs, long AllocBytesPerRequest, int Gen2Collections, PeerTimes? Peer)
 {
     public static ModelBenchReport From(EngineBenchmark.Row row, PeerTimes? peer) => new(
-        row.Model, row.Provider, new ImageSize(row.Width, row.Height), row.Total.Count,
+        row.Model, row.Provider, ImageIntake.JpegDecoder, new ImageSize(row.Width, row.Height), row.Total.Count,
         BenchJson.Ms(row.Decode.P50), BenchJson.Ms(row.Preprocess.P50), BenchJson.Ms(row.Inference.P50), BenchJson.Ms(row.Postprocess.P50),
         BenchJson.Ms(row.Total.P50), BenchJson.Ms(row.RawRun.P50), BenchJson.Ms(row.Total.P99), row.AllocatedBytesPerRequest, row.Gen2Collections,
         peer is null ? null : new PeerTimes(BenchJson.Ms(peer.DecodeMs), BenchJson.Ms(peer.PreprocessMs)));

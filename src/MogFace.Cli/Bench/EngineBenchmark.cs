@@ -121,6 +121,7 @@ internal static class EngineBenchmark
         }
         sb.AppendLine();
         sb.AppendLine("Milliseconds, median of the measured iterations; `raw Run` is `InferenceSession.Run` on a prepared input of the same shape, interleaved with the pipeline runs.");
+        sb.AppendLine($"JPEG decoder: {ImageIntake.JpegDecoder}.");
         return sb.ToString();
     }
 }

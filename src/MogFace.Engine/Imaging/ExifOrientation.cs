@@ -3,9 +3,9 @@ using System.Runtime.Intrinsics;
 namespace MogFace.Engine.Imaging;
 
 /// <summary>
-/// Copies RGBA pixels as stored in a JPEG into RGB pixels as a viewer shows them, applying the EXIF orientation
-/// (1–8) on the way: one pass, no intermediate image. Each orientation is a start offset and two strides in the
-/// stored image: the displayed pixel (x, y) is stored at <c>start + x·stepX + y·stepY</c>.
+/// Copies RGBA or RGB pixels as stored in a JPEG into RGB pixels as a viewer shows them, applying the EXIF
+/// orientation (1–8) on the way: one pass, no intermediate image. Each orientation is a start offset and two strides
+/// in the stored image: the displayed pixel (x, y) is stored at <c>start + x·stepX + y·stepY</c>.
 /// </summary>
 internal static class ExifOrientation
 {
@@ -16,28 +16,34 @@ internal static class ExifOrientation
         Transposes(orientation) ? (storedHeight, storedWidth) : (storedWidth, storedHeight);
 
     /// <summary>
-    /// <paramref name="rgba"/> is <paramref name="width"/>×<paramref name="height"/> as stored; <paramref name="rgb"/>
-    /// receives the displayed image (<see cref="Displayed"/> size). Unknown orientations count as 1 (as stored).
+    /// <paramref name="stored"/> is <paramref name="width"/>×<paramref name="height"/> as stored, <paramref name="channels"/>
+    /// bytes a pixel (4: RGBA, 3: RGB); <paramref name="rgb"/> receives the displayed image (<see cref="Displayed"/>
+    /// size). Unknown orientations count as 1 (as stored).
     /// </summary>
-    public static void CopyToRgb(ReadOnlySpan<byte> rgba, int width, int height, int orientation, Span<byte> rgb)
+    public static void CopyToRgb(ReadOnlySpan<byte> stored, int channels, int width, int height, int orientation, Span<byte> rgb)
     {
-        if (rgba.Length < width * height * 4 || rgb.Length < width * height * 3)
+        if (channels is not (3 or 4))
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "RGB (3) or RGBA (4).");
+        if (stored.Length < width * height * channels || rgb.Length < width * height * 3)
             throw new ArgumentException("Pixel buffers are too small.");
-        int row = width * 4, last = width - 1, bottom = (height - 1) * row;
+        int c = channels, row = width * c, last = width - 1, bottom = (height - 1) * row;
         var (start, stepX, stepY) = orientation switch
         {
-            2 => (last * 4, -4, row),
-            3 => (bottom + last * 4, -4, -row),
-            4 => (bottom, 4, -row),
-            5 => (0, row, 4),
-            6 => (bottom, -row, 4),
-            7 => (bottom + last * 4, -row, -4),
-            8 => (last * 4, row, -4),
-            _ => (0, 4, row),
+            2 => (last * c, -c, row),
+            3 => (bottom + last * c, -c, -row),
+            4 => (bottom, c, -row),
+            5 => (0, row, c),
+            6 => (bottom, -row, c),
+            7 => (bottom + last * c, -row, -c),
+            8 => (last * c, row, -c),
+            _ => (0, c, row),
         };
-        if (start == 0 && stepX == 4)
+        if (start == 0 && stepX == c)
         {
-            DropAlpha(rgba[..(width * height * 4)], rgb);
+            if (c == 4)
+                DropAlpha(stored[..(width * height * 4)], rgb);
+            else
+                stored[..(width * height * 3)].CopyTo(rgb);
             return;
         }
         var (displayedWidth, displayedHeight) = Displayed(width, height, orientation);
@@ -47,9 +53,9 @@ internal static class ExifOrientation
             var s = start + y * stepY;
             for (var x = 0; x < displayedWidth; x++, s += stepX, o += 3)
             {
-                rgb[o] = rgba[s];
-                rgb[o + 1] = rgba[s + 1];
-                rgb[o + 2] = rgba[s + 2];
+                rgb[o] = stored[s];
+                rgb[o + 1] = stored[s + 1];
+                rgb[o + 2] = stored[s + 2];
             }
         }
     }

@@ -13,7 +13,7 @@ namespace MogFace.Engine.Imaging;
 /// Turns untrusted bytes into RGB pixels: only JPEG, PNG, WebP and BMP (ImageSharp 2.x has had decoder CVEs
 /// with crafted files in other formats), dimensions checked from the header before decoding, EXIF
 /// orientation applied so coordinates match what a viewer shows. JPEG pixels come from libjpeg-turbo
-/// (<see cref="SkiaJpegDecoder"/>: OpenCV's exact output, and scaled decodes); ImageSharp checks every format's
+/// (<see cref="ScaledJpegDecoder"/>: OpenCV's exact output, and scaled decodes); ImageSharp checks every format's
 /// header and decodes the others.
 /// </summary>
 public static class ImageIntake
@@ -22,6 +22,9 @@ public static class ImageIntake
         ["image/jpeg", "image/png", "image/webp", "image/bmp"];
 
     private static readonly Configuration Accepted = CreateAcceptedConfiguration();
+
+    /// <summary>Which libjpeg-turbo build decodes JPEG pixels in this process: the system's SIMD one, or SkiaSharp's.</summary>
+    public static string JpegDecoder => TurboJpeg.DecoderName;
 
     private static Configuration CreateAcceptedConfiguration()
     {
@@ -43,7 +46,7 @@ public static class ImageIntake
         var format = Inspect(bytes, limits);
         if (!IsJpeg(format))
             return LoadWithImageSharp(bytes, format);
-        using var decoded = SkiaJpegDecoder.Decode(bytes.Span, sampled: null);
+        using var decoded = ScaledJpegDecoder.Decode(bytes.Span, sampled: null);
         return decoded.ToImage();
     }
 
@@ -56,7 +59,7 @@ public static class ImageIntake
     public static DecodedImage DecodeForDetection(ReadOnlyMemory<byte> bytes, ImageLimits limits, Func<int, int, (int Width, int Height)>? sampled)
     {
         var format = Inspect(bytes, limits);
-        return IsJpeg(format) ? SkiaJpegDecoder.Decode(bytes.Span, sampled) : new DecodedImage(LoadWithImageSharp(bytes, format));
+        return IsJpeg(format) ? ScaledJpegDecoder.Decode(bytes.Span, sampled) : new DecodedImage(LoadWithImageSharp(bytes, format));
     }
 
     /// <summary>
@@ -127,7 +130,7 @@ public static class ImageIntake
         {
             using var stream = new ReadOnlyMemoryStream(bytes);
             if (Image.DetectFormat(Accepted, bytes.Span) is JpegFormat)
-                return SkiaJpegDecoder.PlanFor(bytes.Span, sampled)?.DecodedPixels ?? 0;
+                return ScaledJpegDecoder.PlanFor(bytes.Span, sampled)?.DecodedPixels ?? 0;
             return Image.Identify(Accepted, stream) is { Width: > 0, Height: > 0 } info ? (long)info.Width * info.Height : 0;
         }
         catch (Exception ex) when (DecoderFaults.IsInputFault(ex))

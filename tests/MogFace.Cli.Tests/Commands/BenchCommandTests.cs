@@ -77,6 +77,7 @@ public sealed class BenchCommandTests
         Assert.True(Ms("p99_total_ms") >= Ms("total_ms"), row.ToString());
         Assert.True(row.GetProperty("alloc_bytes_per_request").GetInt64() > 0, row.ToString());
         Assert.True(row.GetProperty("gen2_collections").GetInt32() >= 0, row.ToString());
+        Assert.Equal("libjpeg-turbo (system libturbojpeg)", row.GetProperty("jpeg_decoder").GetString()); // test.sh installs it
         if (OpenCvInstalled)
         {
             var peer = row.GetProperty("peer");
