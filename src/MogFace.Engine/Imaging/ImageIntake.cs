@@ -46,7 +46,7 @@ public static class ImageIntake
         var format = Inspect(bytes, limits);
         if (!IsJpeg(format))
             return LoadWithImageSharp(bytes, format);
-        using var decoded = ScaledJpegDecoder.Decode(bytes.Span, sampled: null);
+        using var decoded = ScaledJpegDecoder.Decode(bytes.Span, sampled: null, scanWalked: !ScaledJpegDecoder.WalksScanDataOnWarning);
         return decoded.ToImage();
     }
 
@@ -59,12 +59,15 @@ public static class ImageIntake
     public static DecodedImage DecodeForDetection(ReadOnlyMemory<byte> bytes, ImageLimits limits, Func<int, int, (int Width, int Height)>? sampled)
     {
         var format = Inspect(bytes, limits);
-        return IsJpeg(format) ? ScaledJpegDecoder.Decode(bytes.Span, sampled) : new DecodedImage(LoadWithImageSharp(bytes, format));
+        return IsJpeg(format)
+            ? ScaledJpegDecoder.Decode(bytes.Span, sampled, scanWalked: !ScaledJpegDecoder.WalksScanDataOnWarning)
+            : new DecodedImage(LoadWithImageSharp(bytes, format));
     }
 
     /// <summary>
     /// Format, size and completeness checked from the header and container before any pixel is decoded: what the
-    /// image may cost is known (and refused) before it is spent.
+    /// image may cost is known (and refused) before it is spent. The one exception is a JPEG's scan data where the
+    /// system libjpeg-turbo decodes: walked only after a decode that warned (see <see cref="ScaledJpegDecoder"/>).
     /// </summary>
     private static IImageFormat Inspect(ReadOnlyMemory<byte> bytes, ImageLimits limits)
     {
@@ -87,7 +90,8 @@ public static class ImageIntake
         }
         if (info is null || info.Width <= 0 || info.Height <= 0)
             throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image header could not be read.");
-        if (TruncationCheck.Problem(format.Name, bytes.Span) is { } truncated)
+        // A JPEG's scan-data walk is left to the decoder when it can tell when to run it (on a warning).
+        if (TruncationCheck.Problem(format.Name, bytes.Span, walkJpegScan: !ScaledJpegDecoder.WalksScanDataOnWarning) is { } truncated)
             throw new ImageInputException(ImageInputError.Undecodable, truncated);
         var pixels = (long)info.Width * info.Height;
         if (pixels > limits.MaxPixels)

@@ -50,12 +50,22 @@ internal static class ScaledJpegDecoder
         return new Plan(denominator, scaled.Width, scaled.Height, orientation, width, height);
     }
 
+    /// <summary>
+    /// True when <see cref="Decode"/> can take over the scan-data walk (<see cref="TruncationCheck.JpegScanData"/>):
+    /// the system library reports every scan that runs out of data, so the walk runs only on the files it warns about.
+    /// </summary>
+    public static bool WalksScanDataOnWarning => TurboJpeg.IsAvailable;
+
+    /// <summary>
+    /// Decodes at the planned scale. <paramref name="scanWalked"/> says whether the caller already walked the scan data;
+    /// when it did not, this walks it before any decode by Skia and after a decode the system library warned about.
+    /// </summary>
     /// <exception cref="ImageInputException">The codec refuses the data or finds it incomplete.</exception>
-    public static DecodedImage Decode(ReadOnlySpan<byte> jpeg, Func<int, int, (int Width, int Height)>? sampled) =>
-        Decode(jpeg, sampled, preferSystemLibrary: true);
+    public static DecodedImage Decode(ReadOnlySpan<byte> jpeg, Func<int, int, (int Width, int Height)>? sampled, bool scanWalked) =>
+        Decode(jpeg, sampled, scanWalked, preferSystemLibrary: true);
 
     /// <summary><paramref name="preferSystemLibrary"/> false: Skia's pixels even where the system library is installed (the tests compare the two).</summary>
-    internal static DecodedImage Decode(ReadOnlySpan<byte> jpeg, Func<int, int, (int Width, int Height)>? sampled, bool preferSystemLibrary)
+    internal static DecodedImage Decode(ReadOnlySpan<byte> jpeg, Func<int, int, (int Width, int Height)>? sampled, bool scanWalked, bool preferSystemLibrary)
     {
         using var data = SKData.CreateCopy(jpeg);
         using var codec = SKCodec.Create(data)
@@ -65,8 +75,12 @@ internal static class ScaledJpegDecoder
         var rgb = DetectionBuffers<byte>.Rent(rgbLength);
         try
         {
-            if (!preferSystemLibrary || !TryDecodeWithSystemLibrary(jpeg, plan, rgb.AsSpan(0, rgbLength)))
+            if (!preferSystemLibrary || !TryDecodeWithSystemLibrary(jpeg, plan, scanWalked, rgb.AsSpan(0, rgbLength)))
+            {
+                if (!scanWalked)
+                    RefuseCutScan(jpeg);
                 DecodeWithSkia(codec, plan, rgb.AsSpan(0, rgbLength));
+            }
             var (displayedWidth, displayedHeight) = ExifOrientation.Displayed(plan.StoredWidth, plan.StoredHeight, plan.Orientation);
             var pixels = new RgbPixels(displayedWidth, displayedHeight, rgb.AsMemory(0, rgbLength), plan.SourceWidth, plan.SourceHeight);
             var decoded = new DecodedImage(pixels, rgb, plan.Denominator);
@@ -80,29 +94,40 @@ internal static class ScaledJpegDecoder
         }
     }
 
+    private static void RefuseCutScan(ReadOnlySpan<byte> jpeg)
+    {
+        if (TruncationCheck.JpegScanData(jpeg) is { } truncated)
+            throw new ImageInputException(ImageInputError.Undecodable, truncated);
+    }
+
     /// <summary>
     /// The system libjpeg-turbo's decode into <paramref name="rgb"/> (displayed orientation); false when it is not
     /// installed, when a tiny image leaves libjpeg's choice of scale ambiguous (a larger scale giving the same size),
     /// or when it refuses the data: Skia then decodes it, so an image it cannot read (e.g. CMYK) is answered as before.
+    /// A decode with a warning (data corrupt or missing) stands only if the scan walk finds every MCU.
     /// </summary>
-    private static bool TryDecodeWithSystemLibrary(ReadOnlySpan<byte> jpeg, Plan plan, Span<byte> rgb)
+    private static bool TryDecodeWithSystemLibrary(ReadOnlySpan<byte> jpeg, Plan plan, bool scanWalked, Span<byte> rgb)
     {
         if (!TurboJpeg.IsAvailable || (plan.Denominator > 1 && Math.Max(plan.SourceWidth, plan.SourceHeight) < 16))
             return false;
         int width = plan.StoredWidth, height = plan.StoredHeight;
-        if (plan.Orientation is 0 or 1)
-            return TurboJpeg.TryDecodeRgb(jpeg, width, height, rgb) is null;
-        var stored = DetectionBuffers<byte>.Rent(rgb.Length);
+        var oriented = plan.Orientation is 0 or 1;
+        var stored = oriented ? null : DetectionBuffers<byte>.Rent(rgb.Length);
         try
         {
-            if (TurboJpeg.TryDecodeRgb(jpeg, width, height, stored.AsSpan(0, rgb.Length)) is not null)
+            var outcome = TurboJpeg.DecodeRgb(jpeg, width, height, oriented ? rgb : stored.AsSpan(0, rgb.Length));
+            if (!outcome.Decoded)
                 return false;
-            ExifOrientation.CopyToRgb(stored.AsSpan(0, rgb.Length), channels: 3, width, height, plan.Orientation, rgb);
+            if (outcome.Warned && !scanWalked)
+                RefuseCutScan(jpeg);
+            if (!oriented)
+                ExifOrientation.CopyToRgb(stored.AsSpan(0, rgb.Length), channels: 3, width, height, plan.Orientation, rgb);
             return true;
         }
         finally
         {
-            DetectionBuffers<byte>.Return(stored);
+            if (stored is not null)
+                DetectionBuffers<byte>.Return(stored);
         }
     }
 

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace MogFace.Engine.Imaging;
 
 /// <summary>
-/// The system's libjpeg-turbo through its TurboJPEG API (Debian's <c>libturbojpeg0</c>, the library OpenCV's
-/// <c>cv2.imdecode</c> runs on). It is built with libjpeg-turbo's SIMD, which the copy inside SkiaSharp is not: on
+/// The system's libjpeg-turbo through its TurboJPEG API (Debian's <c>libturbojpeg0</c>; Debian's OpenCV decodes with
+/// the same build's libjpeg API). It is built with libjpeg-turbo's SIMD, which the copy inside SkiaSharp is not: on
 /// the 1920×1080 benchmark photo it decodes in about 0.4× Skia's time, and its pixels are Skia's and OpenCV's
 /// byte for byte (same islow IDCT, same fancy upsampling; docs/benchmarks.md, "JPEG decoder choice"). Optional:
 /// where the library is not installed (or not Linux) <see cref="IsAvailable"/> is false and
@@ -33,13 +33,19 @@ internal static class TurboJpeg
             && NativeLibrary.TryGetExport(handle, "tjGetErrorCode", out _);
     }
 
+    /// <summary>How a decode went: <see cref="Clean"/>, or with a warning (corrupt or missing data, an image came
+    /// out all the same), or refused; <see cref="Message"/> is the library's word for the last two.</summary>
+    internal readonly record struct Outcome(bool Decoded, string? Message)
+    {
+        public bool Clean => Decoded && Message is null;
+        public bool Warned => Decoded && Message is not null;
+    }
+
     /// <summary>
     /// Decodes <paramref name="jpeg"/> to interleaved RGB, <paramref name="width"/>×<paramref name="height"/> being
-    /// the stored size at the chosen DCT scale (libjpeg picks the scale whose size that is). Corrupt-data warnings
-    /// leave a complete image and count as success, as in OpenCV and Skia. Null on success, else the library's
-    /// reason for refusing the data.
+    /// the stored size at the chosen DCT scale (libjpeg picks the scale whose size that is).
     /// </summary>
-    public static string? TryDecodeRgb(ReadOnlySpan<byte> jpeg, int width, int height, Span<byte> rgb)
+    public static Outcome DecodeRgb(ReadOnlySpan<byte> jpeg, int width, int height, Span<byte> rgb)
     {
         if (rgb.Length < checked(width * height * 3))
             throw new ArgumentException("The RGB buffer is too small.", nameof(rgb));
@@ -50,9 +56,10 @@ internal static class TurboJpeg
         {
             var rc = tjDecompress2(handle, ref MemoryMarshal.GetReference(jpeg), (nuint)jpeg.Length,
                 ref MemoryMarshal.GetReference(rgb), width, width * 3, height, PixelFormatRgb, 0);
-            if (rc == 0 || tjGetErrorCode(handle) != ErrorFatal)
-                return null;
-            return Marshal.PtrToStringAnsi(tjGetErrorStr2(handle)) ?? "libturbojpeg refused the data";
+            if (rc == 0)
+                return new Outcome(true, null);
+            var message = Marshal.PtrToStringAnsi(tjGetErrorStr2(handle)) ?? "libturbojpeg gave no message";
+            return new Outcome(tjGetErrorCode(handle) != ErrorFatal, message);
         }
         finally
         {

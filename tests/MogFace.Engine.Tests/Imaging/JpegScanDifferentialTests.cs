@@ -27,9 +27,7 @@ public class JpegScanDifferentialTests
     [MemberData(nameof(Jpegs))]
     public void The_walk_answers_as_before_on_cut_and_overwritten_files(string source)
     {
-        var whole = source.StartsWith("jpeg-", StringComparison.Ordinal)
-            ? TruncatedImages.Encode(source)
-            : File.ReadAllBytes(Path.Combine(RepoPaths.Root, source));
+        var whole = Load(source);
         var verdicts = Variants(whole).Select(variant => (Expected: ReferenceJpegScan.MissingData(variant), Actual: JpegScan.MissingData(variant))).ToList();
 
         Assert.All(verdicts, v => Assert.Equal(v.Expected, v.Actual));
@@ -48,8 +46,13 @@ public class JpegScanDifferentialTests
         Assert.StartsWith("scan data ends after ", JpegScan.MissingData(cut));
     }
 
+    /// <summary>A file of <see cref="Jpegs"/>: a path under the repository, or a subsampling of the test photo.</summary>
+    internal static byte[] Load(string source) => source.StartsWith("jpeg-", StringComparison.Ordinal)
+        ? TruncatedImages.Encode(source)
+        : File.ReadAllBytes(Path.Combine(RepoPaths.Root, source));
+
     /// <summary>The file itself, its cuts (bare and with an end marker), and copies with one scan-data byte overwritten.</summary>
-    private static IEnumerable<byte[]> Variants(byte[] whole)
+    internal static IEnumerable<byte[]> Variants(byte[] whole)
     {
         yield return whole;
         var scanStart = whole.AsSpan().LastIndexOf((ReadOnlySpan<byte>)[0xFF, 0xDA]);
@@ -69,5 +72,5 @@ public class JpegScanDifferentialTests
         }
     }
 
-    private static bool IsProgressive(byte[] jpeg) => jpeg.AsSpan().IndexOf((ReadOnlySpan<byte>)[0xFF, 0xC2]) >= 0;
+    internal static bool IsProgressive(byte[] jpeg) => jpeg.AsSpan().IndexOf((ReadOnlySpan<byte>)[0xFF, 0xC2]) >= 0;
 }

@@ -75,10 +75,10 @@ public class TurboJpegTests
     {
         // A CMYK (YCCK) JPEG: TurboJPEG cannot turn it into RGB, Skia can, as the service always did.
         var jpeg = File.ReadAllBytes(RepoPaths.Image("jpeg-structures/grace-hopper-cmyk.jpg"));
-        Assert.Equal("Unsupported color conversion request", TurboJpeg.TryDecodeRgb(jpeg, 200, 150, new byte[200 * 150 * 3]));
+        Assert.Equal(new TurboJpeg.Outcome(false, "Unsupported color conversion request"), TurboJpeg.DecodeRgb(jpeg, 200, 150, new byte[200 * 150 * 3]));
 
-        using var decoded = ScaledJpegDecoder.Decode(jpeg, sampled: null);
-        using var skia = ScaledJpegDecoder.Decode(jpeg, sampled: null, preferSystemLibrary: false);
+        using var decoded = ImageIntake.DecodeForDetection(jpeg, ImageLimits.Default, sampled: null);
+        using var skia = ScaledJpegDecoder.Decode(jpeg, sampled: null, scanWalked: true, preferSystemLibrary: false);
         Assert.Equal((200, 150), (decoded.Width, decoded.Height));
         Assert.True(skia.Pixels.Data.Span.SequenceEqual(decoded.Pixels.Data.Span));
         // And it is the picture it was made from (the photo's crop, through CMYK and JPEG again), not a blank.
@@ -90,12 +90,53 @@ public class TurboJpegTests
         Assert.True(meanDifference < 8, $"mean difference {meanDifference:0.0} levels from the source crop");
     }
 
+    /// <summary>
+    /// The scan walk runs only after a decode that warned, so every file it refuses must make the library warn (or
+    /// refuse): the walk's own differential corpus (every test JPEG cut at 64 offsets with FF D9 appended, and with
+    /// scan bytes overwritten), each refused file decoded by TurboJPEG.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(JpegScanDifferentialTests.Jpegs), MemberType = typeof(JpegScanDifferentialTests))]
+    public void Every_file_the_scan_walk_refuses_makes_the_library_warn(string source)
+    {
+        var whole = JpegScanDifferentialTests.Load(source);
+        var refused = JpegScanDifferentialTests.Variants(whole)
+            .Where(variant => TruncationCheck.JpegHasEndAfterLastScan(variant)) // the rest is refused before any decode
+            .Where(variant => JpegScan.MissingData(variant) is not null)
+            .ToList();
+        foreach (var variant in refused)
+        {
+            var plan = ScaledJpegDecoder.PlanFor(variant, sampled: null);
+            if (plan is null)
+                continue; // no readable header: refused before the pixels
+            var outcome = TurboJpeg.DecodeRgb(variant, plan.Value.StoredWidth, plan.Value.StoredHeight, new byte[plan.Value.DecodedPixels * 3]);
+            Assert.False(outcome.Clean, $"{source}: a {variant.Length}-byte variant the walk refuses ({JpegScan.MissingData(variant)}) decoded without a warning");
+        }
+        if (!source.Contains("regression-", StringComparison.Ordinal) && !JpegScanDifferentialTests.IsProgressive(whole))
+            Assert.NotEmpty(refused);
+    }
+
+    [Fact]
+    public void A_jpeg_cut_and_given_an_end_marker_is_refused_after_the_decode_warns()
+    {
+        var whole = File.ReadAllBytes(RepoPaths.Image("sample1.jpg"));
+        byte[] cut = [.. whole[..(whole.Length * 2 / 3)], 0xFF, 0xD9];
+        Assert.True(ScaledJpegDecoder.WalksScanDataOnWarning);
+        var plan = ScaledJpegDecoder.PlanFor(cut, sampled: null)!.Value;
+        Assert.True(TurboJpeg.DecodeRgb(cut, plan.StoredWidth, plan.StoredHeight, new byte[plan.DecodedPixels * 3]).Warned);
+
+        var ex = Assert.Throws<ImageInputException>(() => ImageIntake.DecodeForDetection(cut, ImageLimits.Default, sampled: null));
+        Assert.Equal(ImageInputError.Undecodable, ex.Error);
+        Assert.StartsWith("The JPEG image is truncated (scan data ends after ", ex.Message);
+    }
+
     [Fact]
     public void A_corrupt_jpeg_gives_the_library_s_reason()
     {
         var rgb = new byte[64 * 64 * 3];
-        var reason = TurboJpeg.TryDecodeRgb([0xFF, 0xD8, 0xFF, 0xD9], 64, 64, rgb);
-        Assert.False(string.IsNullOrWhiteSpace(reason));
+        var outcome = TurboJpeg.DecodeRgb([0xFF, 0xD8, 0xFF, 0xD9], 64, 64, rgb);
+        Assert.False(outcome.Decoded);
+        Assert.False(string.IsNullOrWhiteSpace(outcome.Message));
     }
 
     /// <summary>Decodes at 1/<paramref name="denominator"/> through each library and compares every byte.</summary>
@@ -103,9 +144,9 @@ public class TurboJpegTests
     {
         (int, int) Sampled(int width, int height) => JpegDecodeScale.ScaledSize(width, height, denominator);
         var plan = ScaledJpegDecoder.PlanFor(jpeg, Sampled)!.Value;
-        Assert.Null(TurboJpeg.TryDecodeRgb(jpeg, plan.StoredWidth, plan.StoredHeight, new byte[plan.DecodedPixels * 3])); // no silent fallback to Skia
-        using var skia = ScaledJpegDecoder.Decode(jpeg, Sampled, preferSystemLibrary: false);
-        using var system = ScaledJpegDecoder.Decode(jpeg, Sampled, preferSystemLibrary: true);
+        Assert.True(TurboJpeg.DecodeRgb(jpeg, plan.StoredWidth, plan.StoredHeight, new byte[plan.DecodedPixels * 3]).Clean); // no silent fallback to Skia
+        using var skia = ScaledJpegDecoder.Decode(jpeg, Sampled, scanWalked: true, preferSystemLibrary: false);
+        using var system = ScaledJpegDecoder.Decode(jpeg, Sampled, scanWalked: true, preferSystemLibrary: true);
 
         Assert.Equal(skia.Denominator, system.Denominator);
         Assert.Equal((skia.Pixels.Width, skia.Pixels.Height), (system.Pixels.Width, system.Pixels.Height));
