@@ -46,7 +46,7 @@ public static class ImageIntake
         var format = Inspect(bytes, limits);
         if (!IsJpeg(format))
             return LoadWithImageSharp(bytes, format);
-        using var decoded = ScaledJpegDecoder.Decode(bytes.Span, sampled: null, scanWalked: !ScaledJpegDecoder.WalksScanDataOnWarning);
+        using var decoded = ScaledJpegDecoder.Decode(bytes.Span, sampled: null, scanWalked: !JpegScanWalkDeferred);
         return decoded.ToImage();
     }
 
@@ -60,7 +60,7 @@ public static class ImageIntake
     {
         var format = Inspect(bytes, limits);
         return IsJpeg(format)
-            ? ScaledJpegDecoder.Decode(bytes.Span, sampled, scanWalked: !ScaledJpegDecoder.WalksScanDataOnWarning)
+            ? ScaledJpegDecoder.Decode(bytes.Span, sampled, scanWalked: !JpegScanWalkDeferred)
             : new DecodedImage(LoadWithImageSharp(bytes, format));
     }
 
@@ -90,8 +90,7 @@ public static class ImageIntake
         }
         if (info is null || info.Width <= 0 || info.Height <= 0)
             throw new ImageInputException(ImageInputError.Undecodable, $"The {format.Name} image header could not be read.");
-        // A JPEG's scan-data walk is left to the decoder when it can tell when to run it (on a warning).
-        if (TruncationCheck.Problem(format.Name, bytes.Span, walkJpegScan: !ScaledJpegDecoder.WalksScanDataOnWarning) is { } truncated)
+        if (TruncationCheck.Problem(format.Name, bytes.Span, walkJpegScan: !JpegScanWalkDeferred) is { } truncated)
             throw new ImageInputException(ImageInputError.Undecodable, truncated);
         var pixels = (long)info.Width * info.Height;
         if (pixels > limits.MaxPixels)
@@ -101,6 +100,9 @@ public static class ImageIntake
     }
 
     private static bool IsJpeg(IImageFormat format) => format is JpegFormat;
+
+    /// <summary>True when a JPEG's scan-data walk is left to the decoder, which runs it on a warning.</summary>
+    private static bool JpegScanWalkDeferred => ScaledJpegDecoder.WalksScanDataOnWarning;
 
     /// <summary>PNG, WebP, BMP: ImageSharp, EXIF orientation applied.</summary>
     private static Image<Rgb24> LoadWithImageSharp(ReadOnlyMemory<byte> bytes, IImageFormat format)

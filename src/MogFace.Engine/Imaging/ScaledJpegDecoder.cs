@@ -10,7 +10,8 @@ namespace MogFace.Engine.Imaging;
 /// "JPEG decoder choice"). SkiaSharp's codec reads the header (size, EXIF orientation) and plans the scale; the
 /// pixels come from the system's SIMD build (<see cref="TurboJpeg"/>) when it is installed, else from the copy
 /// inside SkiaSharp, and from Skia too for any image the system library refuses. The caller
-/// (<see cref="ImageIntake"/>) has checked the format, the header's pixel count and truncation before this runs.
+/// (<see cref="ImageIntake"/>) has checked the format, the header's pixel count and the end-of-image marker before
+/// this runs, and the scan data too unless it leaves that walk to <see cref="Decode(ReadOnlySpan{byte}, Func{int, int, ValueTuple{int, int}}?, bool)"/>.
 /// EXIF orientation is applied while the pixels are copied out; no colour-profile conversion (as OpenCV and
 /// ImageSharp 2.x).
 /// </summary>
