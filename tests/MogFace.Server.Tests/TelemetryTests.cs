@@ -13,7 +13,7 @@ namespace MogFace.Server.Tests;
 public sealed class TelemetryTests(KeyedServerFixture fixture)
 {
     [Fact]
-    public async Task Metrics_lists_detect_duration_per_version_swap_duration_ingestion_and_http_duration_as_prometheus_text()
+    public async Task Metrics_lists_detect_duration_per_version_swap_duration_ingestion_http_duration_and_runtime_cpu_as_prometheus_text()
     {
         using (var detect = await fixture.Server.CreateClient(ContractKeys.Function).PostAsync("api/detect", TestHttp.ImageFile("grace_hopper_512x512.jpg")))
             Assert.Equal(200, (int)detect.StatusCode);
@@ -25,6 +25,8 @@ public sealed class TelemetryTests(KeyedServerFixture fixture)
         [
             "mogface_detect_duration_milliseconds_bucket{", $"model_version=\"{fixture.ModelVersion}\"",
             "mogface_model_swap_duration_seconds_count", "mogface_ingestion_accepted_total{", "http_server_request_duration_seconds_bucket{",
+            // The runtime's own: what `mogface bench http` reads the server's CPU time from.
+            "dotnet_process_cpu_time_seconds_total{", "dotnet_gc_collections_total{",
         ];
         var missing = expected.Where(e => !text.Contains(e, StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, $"/metrics lacks {string.Join(", ", missing)}:\n{text}");

@@ -34,8 +34,11 @@ internal sealed record ModelBenchReport(string Model, string Provider, string Jp
         peer is null ? null : new PeerTimes(BenchJson.Ms(peer.DecodeMs), BenchJson.Ms(peer.PreprocessMs)));
 }
 
-/// <summary>One concurrency level of <c>mogface bench http --json</c>.</summary>
-/// <c>http_server_p50_ms</c> is the p50 of the server's own <c>timingsMs.total</c> (decode → faces) in those responses:
-/// the rest of <c>http_p50_ms</c> is the transport, the host and the JSON.
+/// <summary>
+/// One concurrency level of <c>mogface bench http --json</c>. <c>http_server_p50_ms</c> is the p50 of the server's
+/// own <c>timingsMs.total</c> (decode → faces) in those responses: the rest of <c>http_p50_ms</c> is the transport, the
+/// host and the JSON. The CPU fields are milliseconds of CPU per request: the engine's process in-process, the server's
+/// and the client's over HTTP (<c>http_server_cpu_ms</c> absent when the server has no <c>/metrics</c>).
+/// </summary>
 internal sealed record HttpBenchLevel(int Concurrency, double HttpP50Ms, double HttpP99Ms, double HttpRps, double HttpServerP50Ms,
-    double InprocP50Ms, double InprocP99Ms, double InprocRps);
+    double InprocP50Ms, double InprocP99Ms, double InprocRps, double InprocCpuMs, double? HttpServerCpuMs, double HttpClientCpuMs);

@@ -88,10 +88,12 @@ internal static class HttpBenchCommand
                 return null;
             }
 
+            var serverCpu = new ServerCpuClock(http);
             var rows = new List<(int Level, Stats Engine, Stats Http)>();
             foreach (var level in levels)
             {
-                var (engine, overHttp) = await MeasurePairAsync(level, n, warm, blocks, () => Task.Run(InProcess, ct), Http, ct);
+                var (engine, overHttp) = await MeasurePairAsync(level, n, warm, blocks, () => Task.Run(InProcess, ct), Http,
+                    () => serverCpu.ReadSecondsAsync(ct), ct);
                 rows.Add((level, engine, overHttp));
                 await Console.Error.WriteLineAsync($"concurrency {level}: engine p50 {engine.P50:0.00} ms, http p50 {overHttp.P50:0.00} ms (server's own total {overHttp.ServerP50:0.00} ms)");
             }
@@ -100,20 +102,22 @@ internal static class HttpBenchCommand
             {
                 Console.Out.WriteLine(BenchJson.Serialize(rows.Select(r => new HttpBenchLevel(r.Level,
                     BenchJson.Ms(r.Http.P50), BenchJson.Ms(r.Http.P99), Math.Round(r.Http.Throughput, 2), BenchJson.Ms(r.Http.ServerP50),
-                    BenchJson.Ms(r.Engine.P50), BenchJson.Ms(r.Engine.P99), Math.Round(r.Engine.Throughput, 2))).ToList()));
+                    BenchJson.Ms(r.Engine.P50), BenchJson.Ms(r.Engine.P99), Math.Round(r.Engine.Throughput, 2),
+                    BenchJson.Ms(r.Engine.CpuMs), r.Http.ServerCpuMs is { } server ? BenchJson.Ms(server) : null, BenchJson.Ms(r.Http.CpuMs))).ToList()));
                 return 0;
             }
             var inv = CultureInfo.InvariantCulture;
             Console.Out.WriteLine($"Image `{imageFile.Name}` ({bytes.Length / 1024} KiB), model `{faceModel.Version}` in-process ({faceModel.Provider}), service `{servedVersion}` at {baseUrl}; {n} measured requests per row after {warm} warm-up, in {blocks} alternating blocks a side; {Environment.ProcessorCount} cores.");
             Console.Out.WriteLine();
-            Console.Out.WriteLine("| concurrency | in-process p50 ms | in-process p99 ms | in-process req/s | HTTP p50 ms | HTTP p99 ms | HTTP req/s | server's own p50 ms | p50 ratio (HTTP/in-process) | throughput ratio (HTTP/in-process) |");
-            Console.Out.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.Out.WriteLine("| concurrency | in-process p50 ms | in-process p99 ms | in-process req/s | HTTP p50 ms | HTTP p99 ms | HTTP req/s | server's own p50 ms | p50 ratio (HTTP/in-process) | throughput ratio (HTTP/in-process) | CPU ms/req in-process | CPU ms/req server | CPU ms/req client |");
+            Console.Out.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var (level, engine, overHttp) in rows)
             {
                 Console.Out.WriteLine(string.Format(inv,
-                    "| {0} | {1:0.00} | {2:0.00} | {3:0.0} | {4:0.00} | {5:0.00} | {6:0.0} | {7:0.00} | {8:0.00}× | {9:0.00}× |",
+                    "| {0} | {1:0.00} | {2:0.00} | {3:0.0} | {4:0.00} | {5:0.00} | {6:0.0} | {7:0.00} | {8:0.00}× | {9:0.00}× | {10:0.00} | {11} | {12:0.00} |",
                     level, engine.P50, engine.P99, engine.Throughput, overHttp.P50, overHttp.P99, overHttp.Throughput, overHttp.ServerP50,
-                    overHttp.P50 / engine.P50, overHttp.Throughput / engine.Throughput));
+                    overHttp.P50 / engine.P50, overHttp.Throughput / engine.Throughput,
+                    engine.CpuMs, overHttp.ServerCpuMs is { } server ? server.ToString("0.00", inv) : "–", overHttp.CpuMs));
             }
             return 0;
         }));
@@ -121,15 +125,18 @@ internal static class HttpBenchCommand
     }
 
     /// <param name="ServerP50">p50 of the server's own <c>timingsMs.total</c> (decode → faces); 0 for the in-process side.</param>
-    internal sealed record Stats(double P50, double P99, double Throughput, double ServerP50);
+    /// <param name="CpuMs">CPU this process used per request during the side's blocks (the engine in-process; the client over HTTP).</param>
+    /// <param name="ServerCpuMs">CPU the server's process used per request during the HTTP blocks; null when it does not say (<see cref="ServerCpuClock"/>).</param>
+    internal sealed record Stats(double P50, double P99, double Throughput, double ServerP50, double CpuMs, double? ServerCpuMs);
 
     /// <summary>
     /// Both sides at one concurrency level, in <paramref name="blocks"/> alternating blocks (in-process, HTTP,
     /// in-process, …): this VM's speed drifts over minutes, and two sides measured one after the other compared
-    /// the drift more than the sides. Each side's throughput is its requests over the wall time of its own blocks.
+    /// the drift more than the sides. Each side's throughput is its requests over the wall time of its own blocks, and
+    /// its CPU cost this process's CPU time over them (plus, for the second, <paramref name="secondServerCpu"/>'s).
     /// </summary>
     internal static async Task<(Stats First, Stats Second)> MeasurePairAsync(int level, int total, int warmup, int blocks,
-        Func<Task<double?>> first, Func<Task<double?>> second, CancellationToken ct)
+        Func<Task<double?>> first, Func<Task<double?>> second, Func<Task<double?>>? secondServerCpu, CancellationToken ct)
     {
         var a = new Samples(total);
         var b = new Samples(total);
@@ -141,25 +148,31 @@ internal static class HttpBenchCommand
         for (var block = 0; block < blocks; block++)
         {
             var count = total / blocks + (block < total % blocks ? 1 : 0);
-            await a.RunAsync(level, count, first, ct);
-            await b.RunAsync(level, count, second, ct);
+            await a.RunAsync(level, count, first, serverCpu: null, ct);
+            await b.RunAsync(level, count, second, secondServerCpu, ct);
         }
         return (a.ToStats(), b.ToStats());
     }
 
-    /// <summary>One side's latencies, server totals and wall time, added to block by block.</summary>
+    /// <summary>One side's latencies, server totals, wall time and CPU time, added to block by block.</summary>
     private sealed class Samples(int capacity)
     {
         private readonly double[] _latencies = new double[capacity];
         private readonly double[] _serverTotals = new double[capacity];
-        private int _count, _serverCount;
-        private TimeSpan _wall;
+        private int _count, _serverCount, _serverCpuCount;
+        private TimeSpan _wall, _cpu;
+        private double _serverCpuSeconds;
 
-        /// <summary><paramref name="level"/> workers pull from one counter until <paramref name="count"/> calls are done.</summary>
-        public async Task RunAsync(int level, int count, Func<Task<double?>> call, CancellationToken ct)
+        /// <summary>
+        /// <paramref name="level"/> workers pull from one counter until <paramref name="count"/> calls are done;
+        /// <paramref name="serverCpu"/>, when given, is read before and after, outside this process's CPU reading.
+        /// </summary>
+        public async Task RunAsync(int level, int count, Func<Task<double?>> call, Func<Task<double?>>? serverCpu, CancellationToken ct)
         {
+            var serverBefore = serverCpu is null ? null : await serverCpu();
             var from = _count;
             var next = -1;
+            var cpuBefore = Environment.CpuUsage.TotalTime;
             var started = Stopwatch.GetTimestamp();
             var workers = Enumerable.Range(0, level).Select(_ => Task.Run(async () =>
             {
@@ -176,7 +189,13 @@ internal static class HttpBenchCommand
             }, ct)).ToArray();
             await Task.WhenAll(workers);
             _wall += Stopwatch.GetElapsedTime(started);
+            _cpu += Environment.CpuUsage.TotalTime - cpuBefore;
             _count += count;
+            if (serverBefore is { } before && await serverCpu!() is { } after)
+            {
+                _serverCpuSeconds += after - before;
+                _serverCpuCount += count;
+            }
         }
 
         public Stats ToStats()
@@ -186,7 +205,8 @@ internal static class HttpBenchCommand
             var servers = _serverTotals.AsSpan(0, _serverCount);
             servers.Sort();
             return new Stats(NearestRank.PercentileOfSorted(latencies, 0.50), NearestRank.PercentileOfSorted(latencies, 0.99),
-                _count / _wall.TotalSeconds, servers.IsEmpty ? 0 : NearestRank.PercentileOfSorted(servers, 0.50));
+                _count / _wall.TotalSeconds, servers.IsEmpty ? 0 : NearestRank.PercentileOfSorted(servers, 0.50),
+                _cpu.TotalMilliseconds / _count, _serverCpuCount == 0 ? null : 1000 * _serverCpuSeconds / _serverCpuCount);
         }
     }
 

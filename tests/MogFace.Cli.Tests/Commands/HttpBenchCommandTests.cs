@@ -13,7 +13,7 @@ public sealed class HttpBenchCommandTests(AzuriteFixture azurite) : IClassFixtur
     private const string FunctionKey = "bench-function-key", AdminKey = "bench-admin-key";
 
     [Fact]
-    public async Task Each_default_concurrency_level_reports_http_and_in_process_latency_and_throughput()
+    public async Task Each_default_concurrency_level_reports_http_and_in_process_latency_throughput_and_cpu_per_request()
     {
         await using var server = await ServerInstance.StartAsync(azurite, FunctionKey, AdminKey);
         using (var admin = server.CreateClient(AdminKey))
@@ -36,6 +36,8 @@ public sealed class HttpBenchCommandTests(AzuriteFixture azurite) : IClassFixtur
             // The server's own decode → faces is part of the round trip it answered.
             Assert.InRange(Value("http_server_p50_ms"), double.Epsilon, Value("http_p99_ms"));
             Assert.True(Value("inproc_p50_ms") > 0 && Value("inproc_rps") > 0, level.ToString());
+            // CPU per request on each side: the engine's process, and the server (from its /metrics) and client over HTTP.
+            Assert.True(Value("inproc_cpu_ms") > 0 && Value("http_server_cpu_ms") > 0 && Value("http_client_cpu_ms") > 0, level.ToString());
         }
     }
 
