@@ -32,6 +32,10 @@ public static class DetectionBuffers<T> where T : unmanaged
     public const long CollectAfterBytes = 256L * 1024 * 1024;
 
     private static long _unpooledReturned;
+    private static int _collectionsStarted;
+
+    /// <summary>How many background full collections the arrays given back have started (the runtime counts a background collection only once it runs).</summary>
+    internal static int CollectionsStarted => Volatile.Read(ref _collectionsStarted);
 
     public static T[] Rent(int length) => Bytes(length) switch
     {
@@ -62,6 +66,7 @@ public static class DetectionBuffers<T> where T : unmanaged
         if (Interlocked.Add(ref _unpooledReturned, bytes) < CollectAfterBytes)
             return;
         Interlocked.Exchange(ref _unpooledReturned, 0);
+        Interlocked.Increment(ref _collectionsStarted);
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
     }
 
