@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MogFace.Engine.Detection;
 using MogFace.Engine.Imaging;
 using System.Text.Json.Serialization;
 
@@ -39,6 +40,16 @@ internal sealed record ModelBenchReport(string Model, string Provider, string Jp
 /// own <c>timingsMs.total</c> (decode → faces) in those responses: the rest of <c>http_p50_ms</c> is the transport, the
 /// host and the JSON. The CPU fields are milliseconds of CPU per request: the engine's process in-process, the server's
 /// and the client's over HTTP (<c>http_server_cpu_ms</c> absent when the server has no <c>/metrics</c>).
+/// <c>inproc_stages_ms</c> and <c>http_server_stages_ms</c> are the p50 of each stage of decode → faces on each side
+/// (the server's from its <c>timingsMs</c>; absent when its responses carry none), to say where the server's own time differs.
 /// </summary>
 internal sealed record HttpBenchLevel(int Concurrency, double HttpP50Ms, double HttpP99Ms, double HttpRps, double HttpServerP50Ms,
-    double InprocP50Ms, double InprocP99Ms, double InprocRps, double InprocCpuMs, double? HttpServerCpuMs, double HttpClientCpuMs);
+    double InprocP50Ms, double InprocP99Ms, double InprocRps, double InprocCpuMs, double? HttpServerCpuMs, double HttpClientCpuMs,
+    StageMs? InprocStagesMs, StageMs? HttpServerStagesMs);
+
+/// <summary>p50 milliseconds of each stage of decode → faces.</summary>
+internal sealed record StageMs(double Decode, double Preprocess, double Inference, double Postprocess, double Total)
+{
+    public static StageMs? From(StageTimings? p50) => p50 is null ? null
+        : new StageMs(BenchJson.Ms(p50.Decode), BenchJson.Ms(p50.Preprocess), BenchJson.Ms(p50.Inference), BenchJson.Ms(p50.Postprocess), BenchJson.Ms(p50.Total));
+}

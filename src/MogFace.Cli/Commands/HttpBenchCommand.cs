@@ -60,7 +60,7 @@ internal static class HttpBenchCommand
             using var http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) };
 
             string? servedVersion = null;
-            async Task<double?> Http()
+            async Task<StageTimings?> Http()
             {
                 using var content = new ByteArrayContent(bytes);
                 content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
@@ -72,20 +72,18 @@ internal static class HttpBenchCommand
                     throw new CliException($"POST api/detect: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
                 servedVersion ??= response.Headers.TryGetValues("X-Model-Version", out var v) ? v.FirstOrDefault() : null;
                 using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(ct));
-                return body.RootElement.TryGetProperty("timingsMs", out var timings) && timings.TryGetProperty("total", out var total)
-                    ? total.GetDouble()
-                    : null;
+                return body.RootElement.TryGetProperty("timingsMs", out var timings) ? ServerStages(timings) : null;
             }
             // As the server decodes a detect request: at the DCT scale the model samples.
             var sampling = faceModel.Sampling(DetectionOptions.Default);
-            double? InProcess()
+            StageTimings? InProcess()
             {
                 var clock = new StageClock();
                 var start = StageClock.Now();
                 using var decoded = ImageIntake.DecodeForDetection(bytes, ImageLimits.Default, sampling);
                 clock.Decode = StageClock.Since(start);
                 faceModel.Detect(decoded, DetectionOptions.Default, "bench", clock);
-                return null;
+                return clock.Finish();
             }
 
             var serverCpu = new ServerCpuClock(http);
@@ -95,15 +93,16 @@ internal static class HttpBenchCommand
                 var (engine, overHttp) = await MeasurePairAsync(level, n, warm, blocks, () => Task.Run(InProcess, ct), Http,
                     () => serverCpu.ReadSecondsAsync(ct), ct);
                 rows.Add((level, engine, overHttp));
-                await Console.Error.WriteLineAsync($"concurrency {level}: engine p50 {engine.P50:0.00} ms, http p50 {overHttp.P50:0.00} ms (server's own total {overHttp.ServerP50:0.00} ms)");
+                await Console.Error.WriteLineAsync($"concurrency {level}: engine p50 {engine.P50:0.00} ms, http p50 {overHttp.P50:0.00} ms (server's own total {overHttp.Own?.Total ?? 0:0.00} ms)");
             }
 
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(BenchJson.Serialize(rows.Select(r => new HttpBenchLevel(r.Level,
-                    BenchJson.Ms(r.Http.P50), BenchJson.Ms(r.Http.P99), Math.Round(r.Http.Throughput, 2), BenchJson.Ms(r.Http.ServerP50),
+                    BenchJson.Ms(r.Http.P50), BenchJson.Ms(r.Http.P99), Math.Round(r.Http.Throughput, 2), BenchJson.Ms(r.Http.Own?.Total ?? 0),
                     BenchJson.Ms(r.Engine.P50), BenchJson.Ms(r.Engine.P99), Math.Round(r.Engine.Throughput, 2),
-                    BenchJson.Ms(r.Engine.CpuMs), r.Http.ServerCpuMs is { } server ? BenchJson.Ms(server) : null, BenchJson.Ms(r.Http.CpuMs))).ToList()));
+                    BenchJson.Ms(r.Engine.CpuMs), r.Http.ServerCpuMs is { } server ? BenchJson.Ms(server) : null, BenchJson.Ms(r.Http.CpuMs),
+                    StageMs.From(r.Engine.Own), StageMs.From(r.Http.Own))).ToList()));
                 return 0;
             }
             var inv = CultureInfo.InvariantCulture;
@@ -115,19 +114,40 @@ internal static class HttpBenchCommand
             {
                 Console.Out.WriteLine(string.Format(inv,
                     "| {0} | {1:0.00} | {2:0.00} | {3:0.0} | {4:0.00} | {5:0.00} | {6:0.0} | {7:0.00} | {8:0.00}× | {9:0.00}× | {10:0.00} | {11} | {12:0.00} |",
-                    level, engine.P50, engine.P99, engine.Throughput, overHttp.P50, overHttp.P99, overHttp.Throughput, overHttp.ServerP50,
+                    level, engine.P50, engine.P99, engine.Throughput, overHttp.P50, overHttp.P99, overHttp.Throughput, overHttp.Own?.Total ?? 0,
                     overHttp.P50 / engine.P50, overHttp.Throughput / engine.Throughput,
                     engine.CpuMs, overHttp.ServerCpuMs is { } server ? server.ToString("0.00", inv) : "–", overHttp.CpuMs));
+            }
+            // Which stage of decode → faces the server spends its extra time in, if any (p50s, so they need not add up).
+            Console.Out.WriteLine();
+            Console.Out.WriteLine("| concurrency | decode ms in-process / server | preprocess ms | inference ms | postprocess ms | total ms |");
+            Console.Out.WriteLine("|---:|---:|---:|---:|---:|---:|");
+            foreach (var (level, engine, overHttp) in rows)
+            {
+                string Pair(Func<StageTimings, double> stage) => string.Format(inv, "{0:0.00} / {1}", stage(engine.Own!),
+                    overHttp.Own is { } own ? stage(own).ToString("0.00", inv) : "–");
+                Console.Out.WriteLine($"| {level} | {Pair(s => s.Decode)} | {Pair(s => s.Preprocess)} | {Pair(s => s.Inference)} | {Pair(s => s.Postprocess)} | {Pair(s => s.Total)} |");
             }
             return 0;
         }));
         return command;
     }
 
-    /// <param name="ServerP50">p50 of the server's own <c>timingsMs.total</c> (decode → faces); 0 for the in-process side.</param>
+    /// <param name="Own">p50 of each stage of decode → faces as the side timed it (the engine's clock in-process, the
+    /// server's <c>timingsMs</c> over HTTP); null when no response carried timings.</param>
     /// <param name="CpuMs">CPU this process used per request during the side's blocks (the engine in-process; the client over HTTP).</param>
     /// <param name="ServerCpuMs">CPU the server's process used per request during the HTTP blocks; null when it does not say (<see cref="ServerCpuClock"/>).</param>
-    internal sealed record Stats(double P50, double P99, double Throughput, double ServerP50, double CpuMs, double? ServerCpuMs);
+    internal sealed record Stats(double P50, double P99, double Throughput, StageTimings? Own, double CpuMs, double? ServerCpuMs);
+
+    /// <summary>A detect response's <c>timingsMs</c>; null when it lacks a stage (a host that reports less).</summary>
+    private static StageTimings? ServerStages(JsonElement timings)
+    {
+        double? Stage(string name) => timings.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+        return (Stage("decode"), Stage("preprocess"), Stage("inference"), Stage("postprocess"), Stage("total")) is
+            ({ } decode, { } preprocess, { } inference, { } postprocess, { } total)
+            ? new StageTimings(decode, preprocess, inference, postprocess, total)
+            : null;
+    }
 
     /// <summary>
     /// Both sides at one concurrency level, in <paramref name="blocks"/> alternating blocks (in-process, HTTP,
@@ -136,7 +156,7 @@ internal static class HttpBenchCommand
     /// its CPU cost this process's CPU time over them (plus, for the second, <paramref name="secondServerCpu"/>'s).
     /// </summary>
     internal static async Task<(Stats First, Stats Second)> MeasurePairAsync(int level, int total, int warmup, int blocks,
-        Func<Task<double?>> first, Func<Task<double?>> second, Func<Task<double?>>? secondServerCpu, CancellationToken ct)
+        Func<Task<StageTimings?>> first, Func<Task<StageTimings?>> second, Func<Task<double?>>? secondServerCpu, CancellationToken ct)
     {
         var a = new Samples(total);
         var b = new Samples(total);
@@ -154,12 +174,12 @@ internal static class HttpBenchCommand
         return (a.ToStats(), b.ToStats());
     }
 
-    /// <summary>One side's latencies, server totals, wall time and CPU time, added to block by block.</summary>
+    /// <summary>One side's latencies, own stage timings, wall time and CPU time, added to block by block.</summary>
     private sealed class Samples(int capacity)
     {
         private readonly double[] _latencies = new double[capacity];
-        private readonly double[] _serverTotals = new double[capacity];
-        private int _count, _serverCount, _serverCpuCount;
+        private readonly StageTimings[] _stages = new StageTimings[capacity];
+        private int _count, _stageCount, _serverCpuCount;
         private TimeSpan _wall, _cpu;
         private double _serverCpuSeconds;
 
@@ -167,7 +187,7 @@ internal static class HttpBenchCommand
         /// <paramref name="level"/> workers pull from one counter until <paramref name="count"/> calls are done;
         /// <paramref name="serverCpu"/>, when given, is read before and after, outside this process's CPU reading.
         /// </summary>
-        public async Task RunAsync(int level, int count, Func<Task<double?>> call, Func<Task<double?>>? serverCpu, CancellationToken ct)
+        public async Task RunAsync(int level, int count, Func<Task<StageTimings?>> call, Func<Task<double?>>? serverCpu, CancellationToken ct)
         {
             var serverBefore = serverCpu is null ? null : await serverCpu();
             var from = _count;
@@ -181,10 +201,10 @@ internal static class HttpBenchCommand
                 {
                     ct.ThrowIfCancellationRequested();
                     var t = Stopwatch.GetTimestamp();
-                    var server = await call();
+                    var stages = await call();
                     _latencies[from + i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-                    if (server is { } ms)
-                        _serverTotals[Interlocked.Increment(ref _serverCount) - 1] = ms;
+                    if (stages is not null)
+                        _stages[Interlocked.Increment(ref _stageCount) - 1] = stages;
                 }
             }, ct)).ToArray();
             await Task.WhenAll(workers);
@@ -202,10 +222,17 @@ internal static class HttpBenchCommand
         {
             var latencies = _latencies.AsSpan(0, _count);
             latencies.Sort();
-            var servers = _serverTotals.AsSpan(0, _serverCount);
-            servers.Sort();
+            var stages = _stages[.._stageCount];
+            double P50(Func<StageTimings, double> stage)
+            {
+                var values = stages.Select(stage).ToArray();
+                Array.Sort(values);
+                return NearestRank.PercentileOfSorted(values, 0.50);
+            }
+            var own = stages.Length == 0 ? null
+                : new StageTimings(P50(s => s.Decode), P50(s => s.Preprocess), P50(s => s.Inference), P50(s => s.Postprocess), P50(s => s.Total));
             return new Stats(NearestRank.PercentileOfSorted(latencies, 0.50), NearestRank.PercentileOfSorted(latencies, 0.99),
-                _count / _wall.TotalSeconds, servers.IsEmpty ? 0 : NearestRank.PercentileOfSorted(servers, 0.50),
+                _count / _wall.TotalSeconds, own,
                 _cpu.TotalMilliseconds / _count, _serverCpuCount == 0 ? null : 1000 * _serverCpuSeconds / _serverCpuCount);
         }
     }

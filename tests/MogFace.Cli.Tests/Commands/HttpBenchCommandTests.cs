@@ -13,7 +13,7 @@ public sealed class HttpBenchCommandTests(AzuriteFixture azurite) : IClassFixtur
     private const string FunctionKey = "bench-function-key", AdminKey = "bench-admin-key";
 
     [Fact]
-    public async Task Each_default_concurrency_level_reports_http_and_in_process_latency_throughput_and_cpu_per_request()
+    public async Task Each_default_concurrency_level_reports_http_and_in_process_latency_throughput_stages_and_cpu_per_request()
     {
         await using var server = await ServerInstance.StartAsync(azurite, FunctionKey, AdminKey);
         using (var admin = server.CreateClient(AdminKey))
@@ -38,6 +38,16 @@ public sealed class HttpBenchCommandTests(AzuriteFixture azurite) : IClassFixtur
             Assert.True(Value("inproc_p50_ms") > 0 && Value("inproc_rps") > 0, level.ToString());
             // CPU per request on each side: the engine's process, and the server (from its /metrics) and client over HTTP.
             Assert.True(Value("inproc_cpu_ms") > 0 && Value("http_server_cpu_ms") > 0 && Value("http_client_cpu_ms") > 0, level.ToString());
+            // Each side's own stages: every request's total covers each of its stages, so the p50s keep that order.
+            foreach (var side in new[] { "inproc_stages_ms", "http_server_stages_ms" })
+            {
+                var stages = level.GetProperty(side);
+                double Stage(string name) => stages.GetProperty(name).GetDouble();
+                Assert.True(Stage("inference") > 0, $"{side}: {stages}");
+                foreach (var stage in new[] { "decode", "preprocess", "inference", "postprocess" })
+                    Assert.InRange(Stage(stage), 0, Stage("total"));
+            }
+            Assert.Equal(Value("http_server_p50_ms"), level.GetProperty("http_server_stages_ms").GetProperty("total").GetDouble());
         }
     }
 
