@@ -27,8 +27,7 @@ internal static class NchwInput
             throw new ArgumentException($"A {width}×{height} input does not fit a {planeWidth}×{planeHeight} plane.");
         if (nchw.Length != planes.Length * planeWidth * planeHeight)
             throw new ArgumentException("Input buffer has the wrong size.", nameof(nchw));
-        if (width != planeWidth || height != planeHeight)
-            nchw.Clear();
+        ClearPadding(nchw, planes.Length, width, height, planeWidth, planeHeight);
         if (image.Width == width && image.Height == height)
         {
             NormaliseBytes(image.Data.Span, width, height, nchw, planeWidth, planeHeight, planes);
@@ -49,6 +48,24 @@ internal static class NchwInput
         finally
         {
             DetectionBuffers<float>.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Zeroes what the image does not cover: the columns right of it and the rows below it in each plane. Only those
+    /// (the buffers are pooled, so they hold the last request's values): clearing YuNet's whole 1280×736 planes
+    /// wrote 11 MB a request to overwrite nearly all of it at once.
+    /// </summary>
+    private static void ClearPadding(Span<float> nchw, int planes, int width, int height, int planeWidth, int planeHeight)
+    {
+        var plane = planeWidth * planeHeight;
+        for (var p = 0; p < planes; p++)
+        {
+            var target = nchw.Slice(p * plane, plane);
+            if (width < planeWidth)
+                for (var y = 0; y < height; y++)
+                    target.Slice(y * planeWidth + width, planeWidth - width).Clear();
+            target[(height * planeWidth)..].Clear();
         }
     }
 

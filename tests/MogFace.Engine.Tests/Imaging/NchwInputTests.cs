@@ -11,11 +11,17 @@ public class NchwInputTests
     private static readonly PlaneChannel[] Bgr = [new(2, 0, 1), new(1, 0, 1), new(0, 0, 1)];
     private static readonly PlaneChannel[] MogFaceLike = [new(0, 123.675, 58.395 * 255), new(1, 116.28, 57.12 * 255), new(2, 103.53, 57.375 * 255)];
 
-    public static TheoryData<double, int> Factors => new() { { 1.0, 0 }, { 0.5, 0 }, { 0.37, 0 }, { 1.0, 1 }, { 0.37, 1 } };
+    // Padding right and below, right only, below only, none: the buffer starts full of another value (pooled buffers
+    // hold the last request's), and whatever the image does not cover must come out 0.
+    public static TheoryData<double, int, int, int> Factors => new()
+    {
+        { 1.0, 0, 5, 3 }, { 0.5, 0, 5, 3 }, { 0.37, 0, 5, 3 }, { 1.0, 1, 5, 3 }, { 0.37, 1, 5, 3 },
+        { 0.37, 0, 7, 0 }, { 0.37, 1, 0, 4 }, { 1.0, 0, 0, 0 },
+    };
 
     [Theory]
     [MemberData(nameof(Factors))]
-    public void Equals_the_scalar_formula(double factor, int planes)
+    public void Equals_the_scalar_formula(double factor, int planes, int padRight, int padBelow)
     {
         const int width = 123, height = 77; // odd sizes: the vector loops leave tails
         var channels = planes == 0 ? Bgr : MogFaceLike;
@@ -23,7 +29,7 @@ public class NchwInputTests
         new Random(11).NextBytes(rgb);
         var image = new RgbPixels(width, height, rgb);
         var (w, h) = NchwInput.ResizedSize(width, height, factor);
-        int planeWidth = w + 5, planeHeight = h + 3; // padded planes, as a fixed-size or aligned input
+        int planeWidth = w + padRight, planeHeight = h + padBelow; // padded planes, as a fixed-size or aligned input
         var actual = new float[3 * planeWidth * planeHeight];
         actual.AsSpan().Fill(42);
         NchwInput.Fill(image, factor, actual, planeWidth, planeHeight, channels);
