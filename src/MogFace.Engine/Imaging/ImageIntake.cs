@@ -7,6 +7,8 @@ using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
+using MogFace.Engine.Inference;
+
 namespace MogFace.Engine.Imaging;
 
 /// <summary>
@@ -22,6 +24,9 @@ public static class ImageIntake
         ["image/jpeg", "image/png", "image/webp", "image/bmp"];
 
     private static readonly Configuration Accepted = CreateAcceptedConfiguration();
+
+    /// <summary>The decoders' native workspaces stay in glibc's arenas between images (<see cref="NativeHeap.MapLargeBlocks"/>).</summary>
+    static ImageIntake() => NativeHeap.MapLargeBlocks();
 
     /// <summary>Which libjpeg-turbo build decodes JPEG pixels in this process: the system's SIMD one, or SkiaSharp's.</summary>
     public static string JpegDecoder => TurboJpeg.DecoderName;

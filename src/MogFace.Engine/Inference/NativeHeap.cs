@@ -26,12 +26,23 @@ public static class NativeHeap
         }
     }
 
+    /// <summary>Blocks of this size or more are mapped on their own and unmapped when freed.</summary>
+    public const int MappedFromBytes = 1024 * 1024;
+
+    /// <summary>Free memory an arena keeps at its top before it gives pages back (glibc's default is 128 KiB).</summary>
+    public const int ArenaKeepsBytes = 4 * 1024 * 1024;
+
     /// <summary>
     /// Makes glibc map every block of 1 MiB or more on its own (mmap) and unmap it when freed. By default glibc
     /// raises that threshold to the size of the last large block freed, up to 32 MiB, and serves blocks below it from
     /// its arenas, which keep freed pages resident; request bodies in native memory (tens of MiB, one per request)
-    /// would then stay resident after their request. Setting the threshold also turns that adjustment off. Called
-    /// once, before the first such block; Linux/glibc only, a no-op elsewhere.
+    /// would then stay resident after their request. Setting the threshold also turns that adjustment off, which
+    /// leaves the arenas' trim threshold at 128 KiB: every decode's native workspace under 1 MiB (libjpeg-turbo's
+    /// coefficient arrays for a progressive JPEG, Skia's copy of the file) was then given back when freed and faulted
+    /// in and zeroed again by the next decode, which doubled a 512×512 progressive JPEG's decode (docs/benchmarks.md).
+    /// So an arena now keeps up to <see cref="ArenaKeepsBytes"/> free: about that much per decoding thread, bounded
+    /// because anything of 1 MiB or more is mapped. Called by the engine before its first decode and by the HTTP
+    /// bodies before their first block; Linux/glibc only, a no-op elsewhere.
     /// </summary>
     public static void MapLargeBlocks()
     {
@@ -39,7 +50,8 @@ public static class NativeHeap
             return;
         try
         {
-            MallOpt(MmapThreshold, 1024 * 1024);
+            MallOpt(MmapThreshold, MappedFromBytes);
+            MallOpt(TrimThreshold, ArenaKeepsBytes);
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
@@ -47,7 +59,7 @@ public static class NativeHeap
         }
     }
 
-    private const int MmapThreshold = -3; // M_MMAP_THRESHOLD in malloc.h
+    private const int MmapThreshold = -3, TrimThreshold = -1; // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD in malloc.h
 
     /// <summary>Trims on a thread-pool thread: the request that released the last lease does not wait for it.</summary>
     public static void TrimInBackground() =>
