@@ -19,6 +19,10 @@ internal static class BenchJson
 
     /// <summary>Milliseconds to the microsecond: more digits are noise.</summary>
     public static double Ms(double value) => Math.Round(value, 3);
+
+    /// <summary>Each stage's milliseconds to the microsecond.</summary>
+    public static StageTimings? Ms(StageTimings? stages) => stages is null ? null
+        : new StageTimings(Ms(stages.Decode), Ms(stages.Preprocess), Ms(stages.Inference), Ms(stages.Postprocess), Ms(stages.Total));
 }
 
 internal sealed record ImageSize(int Width, int Height);
@@ -45,11 +49,4 @@ internal sealed record ModelBenchReport(string Model, string Provider, string Jp
 /// </summary>
 internal sealed record HttpBenchLevel(int Concurrency, double HttpP50Ms, double HttpP99Ms, double HttpRps, double HttpServerP50Ms,
     double InprocP50Ms, double InprocP99Ms, double InprocRps, double InprocCpuMs, double? HttpServerCpuMs, double HttpClientCpuMs,
-    StageMs? InprocStagesMs, StageMs? HttpServerStagesMs);
-
-/// <summary>p50 milliseconds of each stage of decode → faces.</summary>
-internal sealed record StageMs(double Decode, double Preprocess, double Inference, double Postprocess, double Total)
-{
-    public static StageMs? From(StageTimings? p50) => p50 is null ? null
-        : new StageMs(BenchJson.Ms(p50.Decode), BenchJson.Ms(p50.Preprocess), BenchJson.Ms(p50.Inference), BenchJson.Ms(p50.Postprocess), BenchJson.Ms(p50.Total));
-}
+    StageTimings? InprocStagesMs, StageTimings? HttpServerStagesMs);

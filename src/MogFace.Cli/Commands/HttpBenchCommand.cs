@@ -102,7 +102,7 @@ internal static class HttpBenchCommand
                     BenchJson.Ms(r.Http.P50), BenchJson.Ms(r.Http.P99), Math.Round(r.Http.Throughput, 2), BenchJson.Ms(r.Http.Own?.Total ?? 0),
                     BenchJson.Ms(r.Engine.P50), BenchJson.Ms(r.Engine.P99), Math.Round(r.Engine.Throughput, 2),
                     BenchJson.Ms(r.Engine.CpuMs), r.Http.ServerCpuMs is { } server ? BenchJson.Ms(server) : null, BenchJson.Ms(r.Http.CpuMs),
-                    StageMs.From(r.Engine.Own), StageMs.From(r.Http.Own))).ToList()));
+                    BenchJson.Ms(r.Engine.Own), BenchJson.Ms(r.Http.Own))).ToList()));
                 return 0;
             }
             var inv = CultureInfo.InvariantCulture;

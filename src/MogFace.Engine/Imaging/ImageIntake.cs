@@ -6,7 +6,6 @@ using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
-
 using MogFace.Engine.Inference;
 
 namespace MogFace.Engine.Imaging;
