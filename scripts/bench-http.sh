@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `mogface bench http` against a fresh standalone server serving YuNet-n (issue 14's HTTP ratios): Azurite and the
 # server started here, YuNet-n published, then the bench with the arguments given (without --image: the 1080p
-# benchmark photo; concurrency 1, 2, 4, 8 unless --concurrency). Run after ./test.sh (or ./run.sh) has built everything.
+# benchmark photo; concurrency 1, 2, 4, 8 unless --concurrency; a transport probe like the image unless --probe).
+# Run after ./test.sh (or ./run.sh) has built everything.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -32,4 +33,12 @@ cv2.imwrite(sys.argv[1], image[y:y + 1080, x:x + 1920], [cv2.IMWRITE_JPEG_QUALIT
 PY
 # The 1080p photo unless the arguments name an image (they may still set --json, --requests, …).
 if [[ " $* " != *" --image "* ]]; then set -- --image "$work/photo1080.jpg" "$@"; fi
+# And a transport probe as large as that image unless they name one: the third side, the engine with HTTP's traffic
+# on the cores, is the ceiling the HTTP ratios are read against (docs/benchmarks.md).
+if [[ " $* " != *" --probe "* ]]; then
+  args=("$@")
+  for i in "${!args[@]}"; do [[ ${args[$i]} == --image ]] && image=${args[$((i + 1))]}; done
+  /usr/bin/python3 scripts/make-probe-jpeg.py "$work/probe.jpg" --like "$image" >/dev/null
+  set -- "$@" --probe "$work/probe.jpg"
+fi
 $cli bench http --url "$url" --model models/yunet/yunet-n.onnx "$@"

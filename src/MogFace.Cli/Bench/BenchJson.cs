@@ -46,7 +46,15 @@ internal sealed record ModelBenchReport(string Model, string Provider, string Jp
 /// and the client's over HTTP (<c>http_server_cpu_ms</c> absent when the server has no <c>/metrics</c>).
 /// <c>inproc_stages_ms</c> and <c>http_server_stages_ms</c> are the p50 of each stage of decode → faces on each side
 /// (the server's from its <c>timingsMs</c>; absent when its responses carry none), to say where the server's own time differs.
+/// <c>inproc_with_probe</c> (with <c>--probe</c> only) is the in-process engine again while the probe was posted at the
+/// HTTP side's rate: the same engine with the HTTP traffic on the cores.
 /// </summary>
 internal sealed record HttpBenchLevel(int Concurrency, double HttpP50Ms, double HttpP99Ms, double HttpRps, double HttpServerP50Ms,
     double InprocP50Ms, double InprocP99Ms, double InprocRps, double InprocCpuMs, double? HttpServerCpuMs, double HttpClientCpuMs,
-    StageTimings? InprocStagesMs, StageTimings? HttpServerStagesMs);
+    StageTimings? InprocStagesMs, StageTimings? HttpServerStagesMs, ProbedEngine? InprocWithProbe);
+
+/// <summary>
+/// The in-process engine measured while the probe was answered <c>probe_rps</c> times a second (round-trip p50
+/// <c>probe_p50_ms</c>): its p50, throughput and stage p50s.
+/// </summary>
+internal sealed record ProbedEngine(double P50Ms, double Rps, double ProbeRps, double ProbeP50Ms, StageTimings? StagesMs);

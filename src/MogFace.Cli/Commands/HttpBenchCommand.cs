@@ -30,10 +30,14 @@ internal static class HttpBenchCommand
         {
             Description = "Blocks each side's requests are split into, in-process and HTTP alternating, so that both see the machine at the same moments (default: 10, at most --requests).",
         };
+        var probe = new Option<FileInfo?>("--probe")
+        {
+            Description = "A transport probe (scripts/make-probe-jpeg.py): adds a third side, the in-process engine while the probe is posted at the HTTP side's rate, so the cores also carry the HTTP traffic; its throughput is the ceiling HTTP can reach on this machine.",
+        };
         var json = new Option<bool>("--json") { Description = "A JSON array, one object per concurrency level." };
         var command = new Command("http", "HTTP detect latency and throughput vs the in-process engine (markdown table, or --json).")
         {
-            url, key, image, model, concurrency, requests, warmup, rounds, json,
+            url, key, image, model, concurrency, requests, warmup, rounds, probe, json,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -48,8 +52,12 @@ internal static class HttpBenchCommand
             var blocks = parse.GetValue(rounds) ?? Math.Min(10, n);
             if (blocks <= 0 || blocks > n)
                 throw new CliException($"--rounds must be between 1 and --requests ({n}).");
+            var probeFile = parse.GetValue(probe);
+            if (probeFile is { Exists: false })
+                throw new CliException($"Probe image not found: {probeFile.FullName}");
             var bytes = await File.ReadAllBytesAsync(imageFile.FullName, ct);
             var mediaType = MediaTypeOf(imageFile.Extension);
+            (byte[] Bytes, string MediaType)? probeBody = probeFile is null ? null : (await File.ReadAllBytesAsync(probeFile.FullName, ct), MediaTypeOf(probeFile.Extension));
             var baseUrl = parse.GetValue(url) ?? (Environment.GetEnvironmentVariable("MOGFACE_URL") is { Length: > 0 } u ? u : ModelsCommand.DefaultUrl);
             var functionKey = parse.GetValue(key) ?? Environment.GetEnvironmentVariable("MOGFACE_FUNCTION_KEY");
 
@@ -60,20 +68,21 @@ internal static class HttpBenchCommand
             using var http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) };
 
             string? servedVersion = null;
-            async Task<StageTimings?> Http()
+            async Task<StageTimings?> Post(byte[] body, string type, CancellationToken token)
             {
-                using var content = new ByteArrayContent(bytes);
-                content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue(type);
                 using var request = new HttpRequestMessage(HttpMethod.Post, "api/detect") { Content = content };
                 if (!string.IsNullOrEmpty(functionKey))
                     request.Headers.Add("x-functions-key", functionKey);
-                using var response = await http.SendAsync(request, ct);
+                using var response = await http.SendAsync(request, token);
                 if (!response.IsSuccessStatusCode)
-                    throw new CliException($"POST api/detect: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                    throw new CliException($"POST api/detect: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(token)}");
                 servedVersion ??= response.Headers.TryGetValues("X-Model-Version", out var v) ? v.FirstOrDefault() : null;
-                using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(ct));
-                return body.RootElement.TryGetProperty("timingsMs", out var timings) ? ServerStages(timings) : null;
+                using var answer = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(token));
+                return answer.RootElement.TryGetProperty("timingsMs", out var timings) ? ServerStages(timings) : null;
             }
+            Task<StageTimings?> Http() => Post(bytes, mediaType, ct);
             // As the server decodes a detect request: at the DCT scale the model samples.
             var sampling = faceModel.Sampling(DetectionOptions.Default);
             StageTimings? InProcess()
@@ -87,12 +96,15 @@ internal static class HttpBenchCommand
             }
 
             var serverCpu = new ServerCpuClock(http);
-            var rows = new List<(int Level, Stats Engine, Stats Http)>();
+            var rows = new List<(int Level, Stats Engine, Stats Http, Stats? Probed)>();
             foreach (var level in levels)
             {
-                var (engine, overHttp) = await MeasurePairAsync(level, n, warm, blocks, () => Task.Run(InProcess, ct), Http,
-                    () => serverCpu.ReadSecondsAsync(ct), ct);
-                rows.Add((level, engine, overHttp));
+                Func<double, ProbeLoad>? probing = probeBody is { } p
+                    ? rate => ProbeLoad.Start(token => Post(p.Bytes, p.MediaType, token), rate, ct)
+                    : null;
+                var (engine, overHttp, probed) = await MeasureAsync(level, n, warm, blocks, () => Task.Run(InProcess, ct), Http,
+                    () => serverCpu.ReadSecondsAsync(ct), probing, ct);
+                rows.Add((level, engine, overHttp, probed));
                 await Console.Error.WriteLineAsync($"concurrency {level}: engine p50 {engine.P50:0.00} ms, http p50 {overHttp.P50:0.00} ms (server's own total {overHttp.Own?.Total ?? 0:0.00} ms)");
             }
 
@@ -102,7 +114,9 @@ internal static class HttpBenchCommand
                     BenchJson.Ms(r.Http.P50), BenchJson.Ms(r.Http.P99), Math.Round(r.Http.Throughput, 2), BenchJson.Ms(r.Http.Own?.Total ?? 0),
                     BenchJson.Ms(r.Engine.P50), BenchJson.Ms(r.Engine.P99), Math.Round(r.Engine.Throughput, 2),
                     BenchJson.Ms(r.Engine.CpuMs), r.Http.ServerCpuMs is { } server ? BenchJson.Ms(server) : null, BenchJson.Ms(r.Http.CpuMs),
-                    BenchJson.Ms(r.Engine.Own), BenchJson.Ms(r.Http.Own))).ToList()));
+                    BenchJson.Ms(r.Engine.Own), BenchJson.Ms(r.Http.Own),
+                    r.Probed is { } probed ? new ProbedEngine(BenchJson.Ms(probed.P50), Math.Round(probed.Throughput, 2),
+                        Math.Round(probed.ProbeRps ?? 0, 2), BenchJson.Ms(probed.ProbeP50 ?? 0), BenchJson.Ms(probed.Own)) : null)).ToList()));
                 return 0;
             }
             var inv = CultureInfo.InvariantCulture;
@@ -110,7 +124,7 @@ internal static class HttpBenchCommand
             Console.Out.WriteLine();
             Console.Out.WriteLine("| concurrency | in-process p50 ms | in-process p99 ms | in-process req/s | HTTP p50 ms | HTTP p99 ms | HTTP req/s | server's own p50 ms | p50 ratio (HTTP/in-process) | throughput ratio (HTTP/in-process) | CPU ms/req in-process | CPU ms/req server | CPU ms/req client |");
             Console.Out.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var (level, engine, overHttp) in rows)
+            foreach (var (level, engine, overHttp, _) in rows)
             {
                 Console.Out.WriteLine(string.Format(inv,
                     "| {0} | {1:0.00} | {2:0.00} | {3:0.0} | {4:0.00} | {5:0.00} | {6:0.0} | {7:0.00} | {8:0.00}× | {9:0.00}× | {10:0.00} | {11} | {12:0.00} |",
@@ -122,12 +136,24 @@ internal static class HttpBenchCommand
             Console.Out.WriteLine();
             Console.Out.WriteLine("| concurrency | decode ms in-process / server | preprocess ms | inference ms | postprocess ms | total ms |");
             Console.Out.WriteLine("|---:|---:|---:|---:|---:|---:|");
-            foreach (var (level, engine, overHttp) in rows)
+            foreach (var (level, engine, overHttp, _) in rows)
             {
                 string Pair(Func<StageTimings, double> stage) => string.Format(inv, "{0:0.00} / {1}", stage(engine.Own!),
                     overHttp.Own is { } own ? stage(own).ToString("0.00", inv) : "–");
                 Console.Out.WriteLine($"| {level} | {Pair(s => s.Decode)} | {Pair(s => s.Preprocess)} | {Pair(s => s.Inference)} | {Pair(s => s.Postprocess)} | {Pair(s => s.Total)} |");
             }
+            if (probeBody is null)
+                return 0;
+            // The same engine with the HTTP side's traffic on the cores (the probe at its rate): how far HTTP is from it.
+            Console.Out.WriteLine();
+            Console.Out.WriteLine($"With the probe `{probeFile!.Name}` posted at the HTTP side's rate during a third side's blocks (the in-process engine again):");
+            Console.Out.WriteLine();
+            Console.Out.WriteLine("| concurrency | probe req/s | probe p50 ms | in-process + probe p50 ms | in-process + probe req/s | HTTP req/s | throughput ratio (HTTP/in-process + probe) | inference ms in-process + probe / server |");
+            Console.Out.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (level, _, overHttp, probed) in rows)
+                Console.Out.WriteLine(string.Format(inv, "| {0} | {1:0.0} | {2:0.00} | {3:0.00} | {4:0.0} | {5:0.0} | {6:0.00}× | {7:0.00} / {8} |",
+                    level, probed!.ProbeRps, probed.ProbeP50, probed.P50, probed.Throughput, overHttp.Throughput, overHttp.Throughput / probed.Throughput,
+                    probed.Own!.Inference, overHttp.Own is { } own ? own.Inference.ToString("0.00", inv) : "–"));
             return 0;
         }));
         return command;
@@ -137,7 +163,10 @@ internal static class HttpBenchCommand
     /// server's <c>timingsMs</c> over HTTP); null when no response carried timings.</param>
     /// <param name="CpuMs">CPU this process used per request during the side's blocks (the engine in-process; the client over HTTP).</param>
     /// <param name="ServerCpuMs">CPU the server's process used per request during the HTTP blocks; null when it does not say (<see cref="ServerCpuClock"/>).</param>
-    internal sealed record Stats(double P50, double P99, double Throughput, StageTimings? Own, double CpuMs, double? ServerCpuMs);
+    /// <param name="ProbeRps">For the side measured beside the probe: probe requests answered a second during its blocks.</param>
+    /// <param name="ProbeP50">For that side: the p50 of those probe requests' round trips.</param>
+    internal sealed record Stats(double P50, double P99, double Throughput, StageTimings? Own, double CpuMs, double? ServerCpuMs,
+        double? ProbeRps = null, double? ProbeP50 = null);
 
     /// <summary>A detect response's <c>timingsMs</c>; null when it lacks a stage (a host that reports less).</summary>
     private static StageTimings? ServerStages(JsonElement timings)
@@ -150,16 +179,21 @@ internal static class HttpBenchCommand
     }
 
     /// <summary>
-    /// Both sides at one concurrency level, in <paramref name="blocks"/> alternating blocks (in-process, HTTP,
+    /// The sides at one concurrency level, in <paramref name="blocks"/> alternating blocks (in-process, HTTP,
     /// in-process, …): this VM's speed drifts over minutes, and two sides measured one after the other compared
     /// the drift more than the sides. Each side's throughput is its requests over the wall time of its own blocks, and
     /// its CPU cost this process's CPU time over them (plus, for the second, <paramref name="secondServerCpu"/>'s).
+    /// With <paramref name="probeAtRate"/>, each block ends with a third side: <paramref name="first"/> again while that
+    /// load runs at the rate the second side has reached so far.
     /// </summary>
-    internal static async Task<(Stats First, Stats Second)> MeasurePairAsync(int level, int total, int warmup, int blocks,
-        Func<Task<StageTimings?>> first, Func<Task<StageTimings?>> second, Func<Task<double?>>? secondServerCpu, CancellationToken ct)
+    internal static async Task<(Stats First, Stats Second, Stats? Probed)> MeasureAsync(int level, int total, int warmup, int blocks,
+        Func<Task<StageTimings?>> first, Func<Task<StageTimings?>> second, Func<Task<double?>>? secondServerCpu,
+        Func<double, ProbeLoad>? probeAtRate, CancellationToken ct)
     {
         var a = new Samples(total);
         var b = new Samples(total);
+        var c = probeAtRate is null ? null : new Samples(total);
+        var probeLatencies = new List<double>();
         for (var i = 0; i < warmup; i++)
         {
             await first();
@@ -170,8 +204,15 @@ internal static class HttpBenchCommand
             var count = total / blocks + (block < total % blocks ? 1 : 0);
             await a.RunAsync(level, count, first, serverCpu: null, ct);
             await b.RunAsync(level, count, second, secondServerCpu, ct);
+            if (c is null)
+                continue;
+            var load = probeAtRate!(b.Rate);
+            await using (load)
+                await c.RunAsync(level, count, first, serverCpu: null, ct);
+            probeLatencies.AddRange(load.Latencies());
         }
-        return (a.ToStats(), b.ToStats());
+        return (a.ToStats(), b.ToStats(), c is null ? null
+            : c.ToStats() with { ProbeRps = probeLatencies.Count / c.Wall.TotalSeconds, ProbeP50 = ProbeLoad.P50(probeLatencies) });
     }
 
     /// <summary>One side's latencies, own stage timings, wall time and CPU time, added to block by block.</summary>
@@ -217,6 +258,11 @@ internal static class HttpBenchCommand
                 _serverCpuCount += count;
             }
         }
+
+        /// <summary>Requests a second over the blocks so far.</summary>
+        public double Rate => _count / _wall.TotalSeconds;
+
+        public TimeSpan Wall => _wall;
 
         public Stats ToStats()
         {

@@ -15,15 +15,12 @@ public sealed class HttpBenchCommandTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task Each_default_concurrency_level_reports_http_and_in_process_latency_throughput_stages_and_cpu_per_request()
     {
-        await using var server = await ServerInstance.StartAsync(azurite, FunctionKey, AdminKey);
-        using (var admin = server.CreateClient(AdminKey))
-        using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "blazeface-front"))
-            Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
-        await server.WaitForModelAsync();
+        await using var server = await ServingBlazeFaceFrontAsync();
 
         var r = await CliProcess.RunAsync("bench", "http", "--json", "--url", server.BaseAddress.ToString(), "--key", FunctionKey,
             "--image", Path.Combine(RepoPaths.Root, "tests", "images", "grace_hopper_512x512.jpg"),
-            "--model", RepoPaths.BlazeFaceFront, "--requests", "8", "--warmup", "1");
+            "--model", RepoPaths.BlazeFaceFront, "--requests", "8", "--warmup", "1",
+            "--probe", Path.Combine(RepoPaths.Root, "tests", "images", "640px-IceBlockNearJoekullsarlon.jpg"));
 
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var document = JsonDocument.Parse(r.Stdout);
@@ -48,6 +45,54 @@ public sealed class HttpBenchCommandTests(AzuriteFixture azurite) : IClassFixtur
                     Assert.InRange(Stage(stage), 0, Stage("total"));
             }
             Assert.Equal(Value("http_server_p50_ms"), level.GetProperty("http_server_stages_ms").GetProperty("total").GetDouble());
+            // The third side: the engine again while the probe was posted at the HTTP side's rate, and answered.
+            var probed = level.GetProperty("inproc_with_probe");
+            double Probed(string name) => probed.GetProperty(name).GetDouble();
+            Assert.True(Probed("p50_ms") > 0 && Probed("rps") > 0 && Probed("probe_rps") > 0 && Probed("probe_p50_ms") > 0, probed.ToString());
+            Assert.True(probed.GetProperty("stages_ms").GetProperty("inference").GetDouble() > 0, probed.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_probe_there_is_no_third_side()
+    {
+        await using var server = await ServingBlazeFaceFrontAsync();
+
+        var r = await CliProcess.RunAsync("bench", "http", "--json", "--url", server.BaseAddress.ToString(), "--key", FunctionKey,
+            "--image", Path.Combine(RepoPaths.Root, "tests", "images", "grace_hopper_512x512.jpg"),
+            "--model", RepoPaths.BlazeFaceFront, "--concurrency", "1", "--requests", "2", "--warmup", "0");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var document = JsonDocument.Parse(r.Stdout);
+        Assert.False(document.RootElement[0].TryGetProperty("inproc_with_probe", out _), r.Stdout);
+    }
+
+    [Fact]
+    public async Task A_probe_that_does_not_exist_is_an_error_before_any_request()
+    {
+        var r = await CliProcess.RunAsync("bench", "http", "--json", "--url", "http://127.0.0.1:9/",
+            "--image", Path.Combine(RepoPaths.Root, "tests", "images", "grace_hopper_512x512.jpg"), "--probe", "no-such-probe.jpg");
+
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("Probe image not found", r.Stderr);
+        Assert.Equal("", r.Stdout);
+    }
+
+    private async Task<ServerInstance> ServingBlazeFaceFrontAsync()
+    {
+        var server = await ServerInstance.StartAsync(azurite, FunctionKey, AdminKey);
+        try
+        {
+            using (var admin = server.CreateClient(AdminKey))
+            using (var upload = await ServerInstance.UploadAsync(admin, RepoPaths.ReadWeights(RepoPaths.BlazeFaceFront), "blazeface-front"))
+                Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+            await server.WaitForModelAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
         }
     }
 
