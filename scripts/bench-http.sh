@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `mogface bench http` against a fresh standalone server serving YuNet-n (issue 14's HTTP ratios): Azurite and the
 # server started here, YuNet-n published, then the bench with the arguments given (without --image: the 1080p
-# benchmark photo; concurrency 1, 2, 4, 8 unless --concurrency; a transport probe like the image unless --probe).
+# benchmark photo; concurrency 1, 2, 4, 8 unless --concurrency; a transport probe like the image unless --probe or
+# --no-probe).
 # Run after ./test.sh (or ./run.sh) has built everything.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,9 +34,14 @@ cv2.imwrite(sys.argv[1], image[y:y + 1080, x:x + 1920], [cv2.IMWRITE_JPEG_QUALIT
 PY
 # The 1080p photo unless the arguments name an image (they may still set --json, --requests, …).
 if [[ " $* " != *" --image "* ]]; then set -- --image "$work/photo1080.jpg" "$@"; fi
-# And a transport probe as large as that image unless they name one: the third side, the engine with HTTP's traffic
-# on the cores, is the ceiling the HTTP ratios are read against (docs/benchmarks.md).
-if [[ " $* " != *" --probe "* ]]; then
+# And a transport probe as large as that image unless they name one or say --no-probe: the third side, the engine
+# with HTTP's traffic on the cores, is the ceiling the HTTP ratios are read against (docs/benchmarks.md).
+probe=yes
+for arg in "$@"; do [[ $arg == --probe || $arg == --no-probe ]] && probe=no; done
+args=()
+for arg in "$@"; do [[ $arg == --no-probe ]] || args+=("$arg"); done
+set -- "${args[@]}"
+if [[ $probe == yes ]]; then
   args=("$@")
   for i in "${!args[@]}"; do [[ ${args[$i]} == --image ]] && image=${args[$((i + 1))]}; done
   /usr/bin/python3 scripts/make-probe-jpeg.py "$work/probe.jpg" --like "$image" >/dev/null

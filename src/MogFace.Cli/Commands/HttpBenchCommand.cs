@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using MogFace.Engine.Detection;
 using MogFace.Engine.Imaging;
+using MogFace.Engine.Inference;
 using MogFace.Cli.Bench;
 
 namespace MogFace.Cli.Commands;
@@ -55,6 +56,11 @@ internal static class HttpBenchCommand
             var probeFile = parse.GetValue(probe);
             if (probeFile is { Exists: false })
                 throw new CliException($"Probe image not found: {probeFile.FullName}");
+            // Each in-process call holds a pool thread for its whole detect. At 4 or 8 clients that is more threads than
+            // the pool keeps ready, and the probe's continuations, queued behind them, waited for it to grow (a second
+            // or so a thread): the probe's rate fell to a sixth. Ready threads for every client and every core avoid that.
+            ThreadPool.GetMinThreads(out var minWorkers, out var minCompletionPorts);
+            ThreadPool.SetMinThreads(Math.Max(minWorkers, levels.Max() + Environment.ProcessorCount), minCompletionPorts);
             var bytes = await File.ReadAllBytesAsync(imageFile.FullName, ct);
             var mediaType = MediaTypeOf(imageFile.Extension);
             (byte[] Bytes, string MediaType)? probeBody = probeFile is null ? null : (await File.ReadAllBytesAsync(probeFile.FullName, ct), MediaTypeOf(probeFile.Extension));
@@ -95,6 +101,22 @@ internal static class HttpBenchCommand
                 return clock.Finish();
             }
 
+            // The server admits one detection per core (its limiter's default) and queues the rest; so does this side,
+            // or at 4 and 8 clients it would time-slice more runs than there are cores.
+            using var admission = new SemaphoreSlim(InferenceThreads.ConcurrentRuns(0));
+            async Task<StageTimings?> InProcessAdmitted()
+            {
+                await admission.WaitAsync(ct);
+                try
+                {
+                    return await Task.Run(InProcess, ct);
+                }
+                finally
+                {
+                    admission.Release();
+                }
+            }
+
             var serverCpu = new ServerCpuClock(http);
             var rows = new List<(int Level, Stats Engine, Stats Http, Stats? Probed)>();
             foreach (var level in levels)
@@ -102,7 +124,7 @@ internal static class HttpBenchCommand
                 Func<double, ProbeLoad>? probing = probeBody is { } p
                     ? rate => ProbeLoad.Start(token => Post(p.Bytes, p.MediaType, token), rate, ct)
                     : null;
-                var (engine, overHttp, probed) = await MeasureAsync(level, n, warm, blocks, () => Task.Run(InProcess, ct), Http,
+                var (engine, overHttp, probed) = await MeasureAsync(level, n, warm, blocks, InProcessAdmitted, Http,
                     () => serverCpu.ReadSecondsAsync(ct), probing, ct);
                 rows.Add((level, engine, overHttp, probed));
                 await Console.Error.WriteLineAsync($"concurrency {level}: engine p50 {engine.P50:0.00} ms, http p50 {overHttp.P50:0.00} ms (server's own total {overHttp.Own?.Total ?? 0:0.00} ms)");
