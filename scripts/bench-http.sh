@@ -36,15 +36,19 @@ PY
 if [[ " $* " != *" --image "* ]]; then set -- --image "$work/photo1080.jpg" "$@"; fi
 # And a transport probe as large as that image unless they name one or say --no-probe: the third side, the engine
 # with HTTP's traffic on the cores, is the ceiling the HTTP ratios are read against (docs/benchmarks.md).
-probe=yes
-for arg in "$@"; do [[ $arg == --probe || $arg == --no-probe ]] && probe=no; done
-args=()
-for arg in "$@"; do [[ $arg == --no-probe ]] || args+=("$arg"); done
-set -- "${args[@]}"
+probe=yes previous="" args=()
+for arg in "$@"; do
+  [[ $previous == --image ]] && image=$arg
+  previous=$arg
+  case $arg in
+    --no-probe) probe=no; continue ;;
+    --probe) probe=no ;;
+  esac
+  args+=("$arg")
+done
 if [[ $probe == yes ]]; then
-  args=("$@")
-  for i in "${!args[@]}"; do [[ ${args[$i]} == --image ]] && image=${args[$((i + 1))]}; done
   /usr/bin/python3 scripts/make-probe-jpeg.py "$work/probe.jpg" --like "$image" >/dev/null
-  set -- "$@" --probe "$work/probe.jpg"
+  args+=(--probe "$work/probe.jpg")
 fi
+set -- "${args[@]}"
 $cli bench http --url "$url" --model models/yunet/yunet-n.onnx "$@"

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MogFace.Engine.Statistics;
 
 namespace MogFace.Cli.Bench;
 
@@ -112,13 +111,5 @@ internal sealed class ProbeLoad : IAsyncDisposable
         {
             _stop.Dispose();
         }
-    }
-
-    /// <summary>p50 of the answered requests' round trips, in milliseconds.</summary>
-    public static double P50(IEnumerable<double> latencies)
-    {
-        var sorted = latencies.ToArray();
-        Array.Sort(sorted);
-        return sorted.Length == 0 ? 0 : NearestRank.PercentileOfSorted(sorted, 0.50);
     }
 }

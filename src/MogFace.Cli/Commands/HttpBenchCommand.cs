@@ -234,7 +234,7 @@ internal static class HttpBenchCommand
             probeLatencies.AddRange(load.Latencies());
         }
         return (a.ToStats(), b.ToStats(), c is null ? null
-            : c.ToStats() with { ProbeRps = probeLatencies.Count / c.Wall.TotalSeconds, ProbeP50 = ProbeLoad.P50(probeLatencies) });
+            : c.ToStats() with { ProbeRps = probeLatencies.Count / c.Wall.TotalSeconds, ProbeP50 = probeLatencies.Count == 0 ? 0 : NearestRank.Percentile(probeLatencies, 0.50) });
     }
 
     /// <summary>One side's latencies, own stage timings, wall time and CPU time, added to block by block.</summary>
@@ -291,12 +291,7 @@ internal static class HttpBenchCommand
             var latencies = _latencies.AsSpan(0, _count);
             latencies.Sort();
             var stages = _stages[.._stageCount];
-            double P50(Func<StageTimings, double> stage)
-            {
-                var values = stages.Select(stage).ToArray();
-                Array.Sort(values);
-                return NearestRank.PercentileOfSorted(values, 0.50);
-            }
+            double P50(Func<StageTimings, double> stage) => NearestRank.Percentile(stages.Select(stage), 0.50);
             var own = stages.Length == 0 ? null
                 : new StageTimings(P50(s => s.Decode), P50(s => s.Preprocess), P50(s => s.Inference), P50(s => s.Postprocess), P50(s => s.Total));
             return new Stats(NearestRank.PercentileOfSorted(latencies, 0.50), NearestRank.PercentileOfSorted(latencies, 0.99),
